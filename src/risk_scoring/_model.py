@@ -1,0 +1,41 @@
+"""Base classes shared by the definition models: frozen, strict about unknown keys."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+LANGUAGES = ("nb", "en")
+
+
+class Model(BaseModel):
+    """A frozen model that refuses unknown keys, so a misspelt YAML key is an error."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class Text(Model):
+    """A user-facing string in Norwegian bokmål and English; both are required."""
+
+    nb: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        """The text in `lang` (`nb` or `en`)."""
+        return self.en if lang == "en" else self.nb
+
+
+class Verifiable(Model):
+    """A value that may not yet be confirmed against the published source.
+
+    `verified: false` must say where the value came from in `source`, so that a
+    maintainer with the licensed manual can confirm or correct it with one edit.
+    """
+
+    verified: bool = True
+    source: str | None = None
+
+    @model_validator(mode="after")
+    def _unverified_needs_source(self) -> Verifiable:
+        if not self.verified and not self.source:
+            raise ValueError("'verified: false' needs a 'source' saying where the value came from")
+        return self

@@ -1,0 +1,333 @@
+"""Check a plain answers mapping against an instrument and normalise it.
+
+The answer format is SPEC §3: `items` (a bare value fills the primary dimension, a
+mapping gives dimensions and a `note`), `context`, `judgements`, `justification`,
+`assessors`, `assessed_on` and `case_ref`. Every problem is collected and raised at
+once as an `AnswerError`. Free text (notes, justification, text judgements, case
+reference) is never quoted in a message. The caller's mapping is never changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import AnswerError, Problem
+from .instrument import ContextField, Instrument
+
+MAX_TEXT = 20_000
+_CODE = re.compile(r"[A-Za-z0-9_.+-]{1,24}")
+MAX_ASSESSORS = 2
+TOP_LEVEL = (
+    "items",
+    "context",
+    "judgements",
+    "justification",
+    "assessors",
+    "assessed_on",
+    "case_ref",
+)
+ContextValue = bool | int | str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Answers:
+    """Validated answers: every item rated (defaults filled in), in instrument order."""
+
+    ratings: dict[str, dict[str, str]]
+    notes: dict[str, str]
+    context: dict[str, ContextValue]
+    judgements: dict[str, str]
+    texts: dict[str, str]
+    justification: str | None
+    assessors: list[dict[str, str]]
+    assessed_on: str | None
+    case_ref: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _ItemPlan:
+    id: str
+    allowed: dict[str, frozenset[str]]
+    required: bool
+    default: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    items: dict[str, _ItemPlan]
+    primary: str
+    required_dims: tuple[str, ...]
+
+
+def _plan(inst: Instrument) -> _Plan:
+    plan = inst._cache.get("answers")
+    if plan is None:
+        items = {}
+        for item in inst.items:
+            allowed = {
+                dim.id: frozenset(v.id for v in inst.scale_for(item, dim).values)
+                for dim in inst.dimensions
+            }
+            items[item.id] = _ItemPlan(item.id, allowed, item.required, item.default)
+        plan = _Plan(
+            items,
+            inst.primary.id,
+            tuple(d.id for d in inst.dimensions[1:] if d.required),
+        )
+        inst._cache["answers"] = plan
+    assert isinstance(plan, _Plan)
+    return plan
+
+
+def _expected(values: frozenset[str] | Sequence[str]) -> str:
+    return "expected one of " + ", ".join(repr(v) for v in sorted(values))
+
+
+def _hint(name: str, known: Sequence[str]) -> str:
+    match = difflib.get_close_matches(name, known, n=1)
+    return f"; did you mean {match[0]!r}?" if match else ""
+
+
+def _shown(value: object) -> str:
+    """How a wrong value appears in a message: code-like values only, never free text."""
+    if isinstance(value, (bool, int, float)) or (isinstance(value, str) and _CODE.fullmatch(value)):
+        return repr(value)
+    return f"a {type(value).__name__}" if not isinstance(value, str) else "this text"
+
+
+def _value_problem(path: str, value: object, allowed: frozenset[str]) -> Problem:
+    tip = ""
+    if isinstance(value, bool):
+        tip = " (a YAML 1.1 reader turns yes/no into true/false: quote the value)"
+    return Problem(path, f"{_shown(value)} is not allowed; {_expected(allowed)}{tip}")
+
+
+def validate_answers(inst: Instrument, raw: Mapping[str, Any]) -> Answers:
+    """Check `raw` against `inst` and return normalised `Answers`.
+
+    Raises `AnswerError` whose `problems` name every item or field that is wrong.
+    """
+    problems: list[Problem] = []
+    if not isinstance(raw, Mapping):
+        raise AnswerError([Problem("", "answers must be a mapping")], inst.id)
+    for key in raw:
+        if key not in TOP_LEVEL:
+            problems.append(Problem(str(key), f"unknown key{_hint(str(key), TOP_LEVEL)}"))
+    ratings, notes = _items(inst, raw.get("items"), problems)
+    context = _context(inst, raw.get("context"), problems)
+    judgements, texts = _judgements(inst, raw.get("judgements"), problems)
+    justification = _text("justification", raw.get("justification"), problems)
+    case_ref = _text("case_ref", raw.get("case_ref"), problems)
+    assessors = _assessors(raw.get("assessors"), problems)
+    assessed_on = _date("assessed_on", raw.get("assessed_on"), problems)
+    if problems:
+        raise AnswerError(problems, inst.id)
+    return Answers(
+        ratings, notes, context, judgements, texts, justification, assessors, assessed_on, case_ref
+    )
+
+
+def _items(
+    inst: Instrument, raw: object, problems: list[Problem]
+) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+    plan = _plan(inst)
+    ratings: dict[str, dict[str, str]] = {}
+    notes: dict[str, str] = {}
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, Mapping):
+        problems.append(Problem("items", "must be a mapping of item id to answer"))
+        raw = {}
+    for key in raw:
+        if key not in plan.items:
+            hint = _hint(str(key), list(plan.items))
+            problems.append(Problem(f"items.{key}", f"unknown item{hint}"))
+    primary = plan.primary
+    for ident, item in plan.items.items():
+        given = raw.get(ident)
+        path = f"items.{ident}"
+        if given is None:
+            if item.default is not None:
+                ratings[ident] = {primary: item.default}
+            elif item.required:
+                problems.append(Problem(path, f"missing; {_expected(item.allowed[primary])}"))
+            else:  # pragma: no cover - references.py requires a default for optional items
+                ratings[ident] = {}
+            continue
+        if isinstance(given, str):
+            if given in item.allowed[primary]:
+                ratings[ident] = {primary: given}
+            else:
+                problems.append(_value_problem(path, given, item.allowed[primary]))
+            continue
+        if not isinstance(given, Mapping):
+            problems.append(_value_problem(path, given, item.allowed[primary]))
+            continue
+        rating: dict[str, str] = {}
+        for dim, value in given.items():
+            if dim == "note":
+                note = _text(f"{path}.note", value, problems)
+                if note is not None:
+                    notes[ident] = note
+            elif dim not in item.allowed:
+                dims = ", ".join(repr(d) for d in [*item.allowed, "note"])
+                message = f"unknown dimension; expected one of {dims}"
+                problems.append(Problem(f"{path}.{dim}", message))
+            elif isinstance(value, str) and value in item.allowed[dim]:
+                rating[dim] = value
+            else:
+                problems.append(_value_problem(f"{path}.{dim}", value, item.allowed[dim]))
+        for dim in (primary, *plan.required_dims):
+            if dim not in given:
+                problems.append(
+                    Problem(f"{path}.{dim}", f"missing; {_expected(item.allowed[dim])}")
+                )
+        ratings[ident] = {d: rating[d] for d in item.allowed if d in rating}
+    return ratings, notes
+
+
+def _context(inst: Instrument, raw: object, problems: list[Problem]) -> dict[str, ContextValue]:
+    out: dict[str, ContextValue] = {}
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, Mapping):
+        problems.append(Problem("context", "must be a mapping of field id to value"))
+        raw = {}
+    fields = {f.id: f for f in inst.context}
+    for key in raw:
+        if key not in fields:
+            problems.append(
+                Problem(f"context.{key}", f"unknown field{_hint(str(key), list(fields))}")
+            )
+    for field in inst.context:
+        path = f"context.{field.id}"
+        value = raw.get(field.id)
+        if value is None:
+            if field.required:
+                problems.append(Problem(path, f"missing; a {field.type} value is required"))
+            out[field.id] = None
+            continue
+        if field.type == "date":
+            out[field.id] = _date(path, value, problems)
+            continue
+        if field.type == "text":
+            out[field.id] = _text(path, value, problems)
+            continue
+        expected = _context_expected(field)
+        if not _context_ok(field, value):
+            problems.append(Problem(path, f"{_shown(value)} is not allowed; expected {expected}"))
+            continue
+        out[field.id] = value
+    return out
+
+
+def _context_ok(field: ContextField, value: object) -> bool:
+    if field.type == "bool":
+        return isinstance(value, bool)
+    if field.type == "choice":
+        return isinstance(value, str) and value in {ch.id for ch in field.choices}
+    return (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and (field.min is None or value >= field.min)
+        and (field.max is None or value <= field.max)
+    )
+
+
+def _context_expected(field: ContextField) -> str:
+    if field.type == "bool":
+        return "true or false"
+    if field.type == "choice":
+        return _expected([ch.id for ch in field.choices])
+    bounds = [
+        f">= {field.min}" if field.min is not None else "",
+        f"<= {field.max}" if field.max is not None else "",
+    ]
+    return " ".join(["a whole number", " and ".join(b for b in bounds if b)]).strip()
+
+
+def _judgements(
+    inst: Instrument, raw: object, problems: list[Problem]
+) -> tuple[dict[str, str], dict[str, str]]:
+    levels: dict[str, str] = {}
+    texts: dict[str, str] = {}
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, Mapping):
+        problems.append(Problem("judgements", "must be a mapping of judgement id to value"))
+        return levels, texts
+    known = {j.id: j for j in inst.judgements}
+    for key, value in raw.items():
+        path = f"judgements.{key}"
+        judgement = known.get(key)
+        if judgement is None:
+            problems.append(Problem(path, f"unknown judgement{_hint(str(key), list(known))}"))
+        elif value is None:
+            continue
+        elif judgement.type == "text":
+            text = _text(path, value, problems)
+            if text is not None:
+                texts[key] = text
+        elif isinstance(value, str) and value in inst.level_by_id:
+            levels[key] = value
+        else:
+            problems.append(_value_problem(path, value, frozenset(inst.levels)))
+    ordered = {j.id: levels[j.id] for j in inst.judgements if j.id in levels}
+    return ordered, {j.id: texts[j.id] for j in inst.judgements if j.id in texts}
+
+
+def _text(path: str, value: object, problems: list[Problem]) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        problems.append(Problem(path, f"must be text, not a {type(value).__name__}"))
+        return None
+    if len(value) > MAX_TEXT:
+        problems.append(Problem(path, f"is {len(value)} characters; the limit is {MAX_TEXT}"))
+        return None
+    return value
+
+
+def _date(path: str, value: object, problems: list[Problem]) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value).isoformat()
+        except ValueError:
+            pass
+    problems.append(Problem(path, "must be a date written YYYY-MM-DD"))
+    return None
+
+
+def _assessors(raw: object, problems: list[Problem]) -> list[dict[str, str]]:
+    if raw is None:
+        return []
+    if not isinstance(raw, Sequence) or isinstance(raw, str):
+        problems.append(Problem("assessors", "must be a list of {role: ..., id: ...}"))
+        return []
+    if len(raw) > MAX_ASSESSORS:
+        problems.append(Problem("assessors", f"at most {MAX_ASSESSORS} assessors (a pair)"))
+    out = []
+    for i, person in enumerate(raw):
+        path = f"assessors.{i}"
+        if not isinstance(person, Mapping) or not isinstance(person.get("role"), str):
+            problems.append(Problem(path, "must be a mapping with a 'role' (text)"))
+            continue
+        extra = sorted(str(k) for k in person if k not in ("role", "id"))
+        if extra:
+            problems.append(Problem(path, f"unknown keys {extra}; expected 'role' and 'id'"))
+        entry = {"role": person["role"]}
+        if person.get("id") is not None:
+            ident = _text(f"{path}.id", person["id"], problems)
+            if ident is not None:
+                entry["id"] = ident
+        out.append(entry)
+    return out

@@ -1,0 +1,64 @@
+"""The one-call pipeline: answers → validated answers → score → measures → Result."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ._version import __version__
+from .answers import validate_answers
+from .instrument import Instrument
+from .loading import catalogue_for, load_instrument
+from .measures import recommend
+from .result import Assessor, Provenance, Result
+from .scoring import score
+
+
+def assess(instrument: Instrument | str, answers: Mapping[str, Any]) -> Result:
+    """Assess one case: `instrument` is a loaded Instrument or a built-in id.
+
+    Raises `AnswerError` listing every problem with the answers.
+
+    >>> assess("dash", {"items": {str(n): "yes" for n in range(1, 15)}}).level
+    'high'
+    """
+    inst = load_instrument(instrument) if isinstance(instrument, str) else instrument
+    valid = validate_answers(inst, answers)
+    scored = score(inst, valid)
+    measures, steps = recommend(inst, scored.facts, catalogue_for(inst))
+    return Result.model_construct(
+        instrument=inst.id,
+        kind=inst.kind,
+        level=scored.level,
+        score=scored.score,
+        score_is_research_only=inst.kind == "spj",
+        complete=scored.complete,
+        missing=scored.missing,
+        measures=measures,
+        warnings=scored.warnings,
+        domains=scored.domains,
+        trace=scored.trace + steps,
+        provenance=_provenance(inst),
+        ratings=valid.ratings,
+        notes=valid.notes,
+        context=valid.context,
+        judgements=valid.judgements,
+        judgement_texts=valid.texts,
+        justification=valid.justification,
+        assessors=[
+            Assessor.model_construct(role=a["role"], id=a.get("id")) for a in valid.assessors
+        ],
+        assessed_on=valid.assessed_on,
+        case_ref=valid.case_ref,
+    )
+
+
+def _provenance(inst: Instrument) -> Provenance:
+    found = inst._cache.get("provenance")
+    if found is None:
+        found = Provenance(
+            instrument=inst.id, version=inst.version, digest=inst.digest, library=__version__
+        )
+        inst._cache["provenance"] = found
+    assert isinstance(found, Provenance)
+    return found

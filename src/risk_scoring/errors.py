@@ -1,0 +1,107 @@
+"""The exceptions risk_scoring raises, and the `Problem` records they carry.
+
+Every error the public API raises derives from one base::
+
+    RiskScoringError                  catch this to catch everything we raise
+    ├── InstrumentError               a definition is invalid (YAML, schema, cross-reference)
+    │   └── InstrumentNotFoundError   unknown built-in id or missing file (also a LookupError)
+    ├── AnswerError                   answers do not fit the instrument (also a ValueError)
+    └── ReportError                   unknown format or language, or a template failed
+
+Errors about input carry `problems`, one per thing wrong, so callers see everything at
+once. Messages never contain free text from answers (notes, justification, case
+references): those hold personal data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = [
+    "AnswerError",
+    "InstrumentError",
+    "InstrumentNotFoundError",
+    "Problem",
+    "ReportError",
+    "RiskScoringError",
+]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, and where it is.
+
+    `path` is a dotted path into the document (`items.N3.recent`, `levels.2.min_score`);
+    `source`, `line` and `column` (1-based) point into a YAML file when there is one.
+    """
+
+    path: str
+    message: str
+    source: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = ""
+        if self.source is not None:
+            where = self.source
+            if self.line is not None:
+                where += f":{self.line}:{self.column or 1}"
+            where += ": "
+        path = f"{self.path}: " if self.path else ""
+        return f"{where}{path}{self.message}"
+
+
+class RiskScoringError(Exception):
+    """Base of every error risk_scoring raises."""
+
+
+class _ProblemsError(RiskScoringError):
+    """An error that lists every problem found, not only the first."""
+
+    problems: tuple[Problem, ...]
+
+    def __init__(self, problems: Iterable[Problem], headline: str) -> None:
+        self.problems = tuple(problems)
+        lines = [headline, *(f"  {p}" for p in self.problems)]
+        super().__init__("\n".join(lines))
+
+
+class InstrumentError(_ProblemsError):
+    """An instrument definition (or the measures catalogue) is invalid.
+
+    `path`, `line` and `column` locate the first problem; `problems` lists them all.
+    """
+
+    def __init__(self, problems: Iterable[Problem], source: str | None = None) -> None:
+        problems = tuple(problems)
+        first = problems[0] if problems else Problem("", "invalid definition", source)
+        self.path: str | None = first.source or source
+        self.line: int | None = first.line
+        self.column: int | None = first.column
+        count = len(problems)
+        noun = "problem" if count == 1 else "problems"
+        super().__init__(problems, f"{source or 'instrument'}: {count} {noun} in the definition")
+
+
+class InstrumentNotFoundError(InstrumentError, LookupError):
+    """No built-in instrument has that id, or the file does not exist."""
+
+    def __init__(self, ref: str, message: str) -> None:
+        super().__init__([Problem("", message, ref)], source=ref)
+
+
+class AnswerError(_ProblemsError, ValueError):
+    """Answers do not fit the instrument; `problems` names each item or field."""
+
+    def __init__(self, problems: Iterable[Problem], instrument: str = "") -> None:
+        problems = tuple(problems)
+        count = len(problems)
+        noun = "problem" if count == 1 else "problems"
+        target = f" for {instrument}" if instrument else ""
+        super().__init__(problems, f"{count} {noun} in the answers{target}")
+
+
+class ReportError(RiskScoringError):
+    """A report could not be rendered: unknown format or language, or a template error."""

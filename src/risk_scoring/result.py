@@ -1,0 +1,100 @@
+"""The Result of an assessment: level, score, measures, warnings, trace and provenance.
+
+A Result is a complete record: it also holds the answers (with notes) it was computed
+from, so it can be stored, sent and rendered later. `model_dump_json()` is
+byte-identical for the same answers and instrument version, and
+`Result.model_validate_json` reads it back unchanged. Free-text fields are left out of
+`repr` because they hold personal data.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .instrument import Kind, Priority
+
+ContextValue = bool | int | str | None
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Reason(_Frozen):
+    """Why a measure is recommended: the rule that fired and the answers that fired it."""
+
+    rule: str
+    evidence: list[str]
+
+
+class RecommendedMeasure(_Frozen):
+    """A measure from the catalogue, at its most urgent priority, with every reason."""
+
+    id: str
+    priority: Priority
+    reasons: list[Reason]
+
+
+class DomainSummary(_Frozen):
+    """Per domain: how many items took each primary value, and their points.
+
+    For spj instruments the points are the research coding (N=0, P=1, Y=2); omitted
+    items count in `omitted` and add nothing.
+    """
+
+    domain: str
+    items: int
+    counts: dict[str, int]
+    points: float
+    omitted: int
+
+
+class Step(_Frozen):
+    """One step of the explanation: what was decided, by which rule, from which answers."""
+
+    kind: Literal["total", "missing", "band", "judgement", "escalation", "warning", "measure"]
+    rule: str
+    outcome: str
+    evidence: list[str] = Field(default_factory=list)
+
+
+class Provenance(_Frozen):
+    """What produced the result: the exact instrument content and library version."""
+
+    instrument: str
+    version: str
+    digest: str
+    library: str
+
+
+class Assessor(_Frozen):
+    role: str
+    id: str | None = Field(default=None, repr=False)
+
+
+class Result(_Frozen):
+    """The outcome of one assessment on one instrument."""
+
+    instrument: str
+    kind: Kind
+    level: str | None
+    score: float | None
+    score_is_research_only: bool
+    complete: bool
+    missing: list[str]
+    measures: list[RecommendedMeasure]
+    warnings: list[str]
+    domains: list[DomainSummary]
+    trace: list[Step]
+    provenance: Provenance
+    ratings: dict[str, dict[str, str]]
+    notes: dict[str, str] = Field(repr=False)
+    context: dict[str, ContextValue]
+    judgements: dict[str, str]
+    judgement_texts: dict[str, str] = Field(repr=False)
+    justification: str | None = Field(repr=False)
+    assessors: list[Assessor]
+    assessed_on: str | None
+    case_ref: str | None = Field(repr=False)

@@ -1,0 +1,47 @@
+"""The public surface is exactly `__all__`, and matches SPEC §3."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import risk_scoring as rs
+
+
+def test_all_lists_exactly_the_public_names() -> None:
+    import types
+
+    public = {
+        name
+        for name, value in vars(rs).items()
+        if not name.startswith("_") and not isinstance(value, types.ModuleType)
+    }
+    assert sorted(rs.__all__) == sorted((public - {"annotations"}) | {"__version__"})
+
+
+def test_every_error_derives_from_the_shared_base() -> None:
+    for error in (rs.InstrumentError, rs.AnswerError, rs.ReportError, rs.InstrumentNotFoundError):
+        assert issubclass(error, rs.RiskScoringError)
+    assert issubclass(rs.AnswerError, ValueError)
+    assert issubclass(rs.InstrumentNotFoundError, LookupError)
+
+
+def test_import_loads_no_instrument_and_nothing_heavy() -> None:
+    code = (
+        "import sys, risk_scoring, risk_scoring.loading as l;"
+        "heavy = {'pandas', 'hypothesis', 'matplotlib', 'numpy'} & set(sys.modules);"
+        "assert not heavy, heavy; assert not l._cache"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_list_instruments_is_sorted_and_loadable() -> None:
+    ids = rs.list_instruments()
+    assert ids == sorted(ids)
+    assert {"dash", "odara", "sara-v3"} <= set(ids)
+    for ident in ids:
+        inst = rs.load_instrument(ident)
+        assert inst.id == ident
+        assert inst.kind in ("actuarial", "checklist", "spj")
+        assert len(inst.digest) == 64
+        assert inst.levels == [level.id for level in inst.level_definitions]
