@@ -63,8 +63,8 @@ def test_measure_is_listed_once_at_its_most_urgent_priority_with_every_reason(
     ]
     ban = result.measures[0]
     assert [(r.rule, r.evidence) for r in ban.reasons] == [
-        ("ban-when-imminent-high", ["judgements.imminent=high"]),
-        ("ban-when-children", ["context.children=true"]),
+        ("ban-when-imminent-high", ("judgements.imminent=high",)),
+        ("ban-when-children", ("context.children=true",)),
     ]
 
 
@@ -81,6 +81,6 @@ def test_trace_explains_the_band_from_the_score() -> None:
     dash = rs.load_instrument("dash")
     result = dash.assess({"items": {str(n): "yes" if n <= 10 else "no" for n in range(1, 25)}})
     assert [(s.kind, s.outcome, s.evidence) for s in result.trace[:2]] == [
-        ("total", "10", []),
-        ("band", "medium", ["score=10"]),
+        ("total", "10", ()),
+        ("band", "medium", ("score=10",)),
     ]

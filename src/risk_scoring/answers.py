@@ -61,7 +61,7 @@ class _ItemPlan:
 class _Plan:
     items: dict[str, _ItemPlan]
     primary: str
-    required_dims: tuple[str, ...]
+    required: frozenset[str]
 
 
 def _plan(inst: Instrument) -> _Plan:
@@ -77,7 +77,7 @@ def _plan(inst: Instrument) -> _Plan:
         plan = _Plan(
             items,
             inst.primary.id,
-            tuple(d.id for d in inst.dimensions[1:] if d.required),
+            frozenset(d.id for d in inst.dimensions if d.required or d is inst.primary),
         )
         inst._cache["answers"] = plan
     assert isinstance(plan, _Plan)
@@ -159,36 +159,53 @@ def _items(
             else:  # pragma: no cover - references.py requires a default for optional items
                 ratings[ident] = {}
             continue
-        if isinstance(given, str):
+        if type(given) is str or isinstance(given, str):
             if given in item.allowed[primary]:
                 ratings[ident] = {primary: given}
             else:
                 problems.append(_value_problem(path, given, item.allowed[primary]))
-            continue
-        if not isinstance(given, Mapping):
+        elif type(given) is dict or isinstance(given, Mapping):
+            ratings[ident] = _rating(plan, item, given, path, notes, problems)
+        else:
             problems.append(_value_problem(path, given, item.allowed[primary]))
-            continue
-        rating: dict[str, str] = {}
-        for dim, value in given.items():
-            if dim == "note":
-                note = _text(f"{path}.note", value, problems)
-                if note is not None:
-                    notes[ident] = note
-            elif dim not in item.allowed:
-                dims = ", ".join(repr(d) for d in [*item.allowed, "note"])
-                message = f"unknown dimension; expected one of {dims}"
-                problems.append(Problem(f"{path}.{dim}", message))
-            elif isinstance(value, str) and value in item.allowed[dim]:
-                rating[dim] = value
-            else:
-                problems.append(_value_problem(f"{path}.{dim}", value, item.allowed[dim]))
-        for dim in (primary, *plan.required_dims):
-            if dim not in given:
-                problems.append(
-                    Problem(f"{path}.{dim}", f"missing; {_expected(item.allowed[dim])}")
-                )
-        ratings[ident] = {d: rating[d] for d in item.allowed if d in rating}
     return ratings, notes
+
+
+def _rating(
+    plan: _Plan,
+    item: _ItemPlan,
+    given: Mapping[str, object],
+    path: str,
+    notes: dict[str, str],
+    problems: list[Problem],
+) -> dict[str, str]:
+    """One item given as a mapping of dimensions (and perhaps a note), in dimension order."""
+    rating: dict[str, str] = {}
+    seen = 0
+    for dim, allowed in item.allowed.items():
+        value = given.get(dim)
+        if value is None:
+            if dim in plan.required:
+                problems.append(Problem(f"{path}.{dim}", f"missing; {_expected(allowed)}"))
+            continue
+        seen += 1
+        if (type(value) is str or isinstance(value, str)) and value in allowed:
+            rating[dim] = value
+        else:
+            problems.append(_value_problem(f"{path}.{dim}", value, allowed))
+    note = given.get("note")
+    if note is not None:
+        seen += 1
+        text = _text(f"{path}.note", note, problems)
+        if text is not None:
+            notes[item.id] = text
+    if seen != len(given):
+        dims = ", ".join(repr(d) for d in [*item.allowed, "note"])
+        for key, value in given.items():
+            if key not in item.allowed and key != "note" and value is not None:
+                message = f"unknown dimension; expected one of {dims}"
+                problems.append(Problem(f"{path}.{key}", message))
+    return rating
 
 
 def _context(inst: Instrument, raw: object, problems: list[Problem]) -> dict[str, ContextValue]:

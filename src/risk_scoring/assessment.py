@@ -7,6 +7,7 @@ from typing import Any
 
 from ._version import __version__
 from .answers import validate_answers
+from .catalogue import Catalogue
 from .instrument import Instrument
 from .loading import catalogue_for, load_instrument
 from .measures import recommend
@@ -25,8 +26,8 @@ def assess(instrument: Instrument | str, answers: Mapping[str, Any]) -> Result:
     inst = load_instrument(instrument) if isinstance(instrument, str) else instrument
     valid = validate_answers(inst, answers)
     scored = score(inst, valid)
-    measures, steps = recommend(inst, scored.facts, catalogue_for(inst))
-    return Result.model_construct(
+    measures = recommend(inst, scored.facts, _catalogue(inst))
+    return Result._assemble(
         instrument=inst.id,
         kind=inst.kind,
         level=scored.level,
@@ -37,7 +38,7 @@ def assess(instrument: Instrument | str, answers: Mapping[str, Any]) -> Result:
         measures=measures,
         warnings=scored.warnings,
         domains=scored.domains,
-        trace=scored.trace + steps,
+        trace=scored.trace,
         provenance=_provenance(inst),
         ratings=valid.ratings,
         notes=valid.notes,
@@ -45,20 +46,24 @@ def assess(instrument: Instrument | str, answers: Mapping[str, Any]) -> Result:
         judgements=valid.judgements,
         judgement_texts=valid.texts,
         justification=valid.justification,
-        assessors=[
-            Assessor.model_construct(role=a["role"], id=a.get("id")) for a in valid.assessors
-        ],
+        assessors=[Assessor(a["role"], a.get("id")) for a in valid.assessors],
         assessed_on=valid.assessed_on,
         case_ref=valid.case_ref,
     )
 
 
+def _catalogue(inst: Instrument) -> Catalogue:
+    found = inst._cache.get("catalogue")
+    if found is None:
+        found = inst._cache["catalogue"] = catalogue_for(inst)
+    assert isinstance(found, Catalogue)
+    return found
+
+
 def _provenance(inst: Instrument) -> Provenance:
     found = inst._cache.get("provenance")
     if found is None:
-        found = Provenance(
-            instrument=inst.id, version=inst.version, digest=inst.digest, library=__version__
-        )
+        found = Provenance(inst.id, inst.version, inst.digest, __version__)
         inst._cache["provenance"] = found
     assert isinstance(found, Provenance)
     return found

@@ -263,8 +263,8 @@ def _count(test: CountTest, vocab: Vocabulary) -> Compiled:
     dim, allowed, need = test.dimension or vocab.primary, frozenset(test.in_), test.at_least
 
     def count(f: Facts) -> Evidence | None:
-        hits = [f"{i}.{dim}={v}" for i in ids if (v := f.ratings[i].get(dim)) in allowed]
-        return tuple(hits) if len(hits) >= need else None
+        hits = tuple(f"{i}.{dim}={v}" for i in ids if (v := f.ratings[i].get(dim)) in allowed)
+        return hits if len(hits) >= need else None
 
     return count
 

@@ -50,7 +50,7 @@ class Scale(Model):
     values: tuple[ScaleValue, ...] = Field(min_length=2)
 
 
-class Dimension(Model):
+class Dimension(Verifiable):
     """One thing rated for every item (presence recently, in the past, relevance).
 
     The first dimension is the primary one: a bare answer value fills it.
@@ -62,7 +62,7 @@ class Dimension(Model):
     required: bool = False
 
 
-class Domain(Model):
+class Domain(Verifiable):
     """A group of items (a section or part of the instrument)."""
 
     id: str = Field(pattern=_ID)
@@ -105,7 +105,7 @@ class ContextField(Model):
     choices: tuple[Choice, ...] = ()
 
 
-class Judgement(Model):
+class Judgement(Verifiable):
     """A summary judgement the analyst records (structured professional judgement).
 
     A `level` judgement takes one of the instrument's level ids; a `text` judgement is
@@ -193,7 +193,6 @@ class Instrument(Model):
 
     _digest: str = PrivateAttr(default="")
     _origin: str = PrivateAttr(default="")
-    _cache: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     @property
     def levels(self) -> list[str]:
@@ -209,6 +208,11 @@ class Instrument(Model):
     def origin(self) -> str:
         """The file this definition was loaded from."""
         return self._origin
+
+    @cached_property
+    def _cache(self) -> dict[str, Any]:
+        """Compiled rules and plans, built on first use by the modules that need them."""
+        return {}
 
     @cached_property
     def primary(self) -> Dimension:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from .catalogue import Catalogue
 from .conditions import Compiled, Facts, compile_condition
 from .instrument import PRIORITIES, Instrument, Priority
-from .result import Reason, RecommendedMeasure, Step
+from .result import Reason, RecommendedMeasure
 from .scoring import vocabulary
 
 _URGENCY = {p: i for i, p in enumerate(PRIORITIES)}
@@ -22,6 +22,7 @@ class _Rule:
     id: str
     measure: str
     priority: Priority
+    urgency: int
     when: Compiled
 
 
@@ -30,7 +31,9 @@ def _rules(inst: Instrument) -> list[_Rule]:
     if rules is None:
         vocab = vocabulary(inst)
         rules = [
-            _Rule(r.id, r.measure, r.priority, compile_condition(r.when, vocab))
+            _Rule(
+                r.id, r.measure, r.priority, _URGENCY[r.priority], compile_condition(r.when, vocab)
+            )
             for r in inst.measure_rules
         ]
         inst._cache["measures"] = rules
@@ -38,34 +41,23 @@ def _rules(inst: Instrument) -> list[_Rule]:
     return rules
 
 
-def recommend(
-    inst: Instrument, facts: Facts, catalogue: Catalogue
-) -> tuple[list[RecommendedMeasure], list[Step]]:
-    """The recommended measures for `facts`, and a trace step for each rule that fired."""
-    fired: dict[str, tuple[Priority, list[Reason]]] = {}
-    steps = []
+def recommend(inst: Instrument, facts: Facts, catalogue: Catalogue) -> list[RecommendedMeasure]:
+    """The recommended measures for `facts`, each with the rules that fired for it."""
+    fired: dict[str, tuple[_Rule, list[Reason]]] = {}
     for rule in _rules(inst):
         evidence = rule.when(facts)
         if evidence is None:
             continue
-        reason = Reason.model_construct(rule=rule.id, evidence=list(evidence))
-        steps.append(
-            Step.model_construct(
-                kind="measure", rule=rule.id, outcome=rule.measure, evidence=list(evidence)
-            )
-        )
-        if rule.measure in fired:
-            priority, reasons = fired[rule.measure]
-            reasons.append(reason)
-            if _URGENCY[rule.priority] < _URGENCY[priority]:
-                fired[rule.measure] = (rule.priority, reasons)
+        reason = Reason(rule.id, evidence)
+        found = fired.get(rule.measure)
+        if found is None:
+            fired[rule.measure] = (rule, [reason])
         else:
-            fired[rule.measure] = (rule.priority, [reason])
+            found[1].append(reason)
+            if rule.urgency < found[0].urgency:
+                fired[rule.measure] = (rule, found[1])
     order = catalogue.order
-    measures = [
-        RecommendedMeasure.model_construct(id=measure, priority=priority, reasons=reasons)
-        for measure, (priority, reasons) in sorted(
-            fired.items(), key=lambda kv: (_URGENCY[kv[1][0]], order[kv[0]])
-        )
+    ranked = sorted(fired.items(), key=lambda kv: (kv[1][0].urgency, order[kv[0]]))
+    return [
+        RecommendedMeasure(measure, rule.priority, reasons) for measure, (rule, reasons) in ranked
     ]
-    return measures, steps

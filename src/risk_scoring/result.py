@@ -9,6 +9,7 @@ byte-identical for the same answers and instrument version, and
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -22,14 +23,20 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class Reason(_Frozen):
+# The parts of a Result are frozen dataclasses rather than models: thousands are made
+# per second, and pydantic validates and serialises them all the same.
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
     """Why a measure is recommended: the rule that fired and the answers that fired it."""
 
     rule: str
-    evidence: list[str]
+    evidence: tuple[str, ...]
 
 
-class RecommendedMeasure(_Frozen):
+@dataclass(frozen=True, slots=True)
+class RecommendedMeasure:
     """A measure from the catalogue, at its most urgent priority, with every reason."""
 
     id: str
@@ -37,7 +44,8 @@ class RecommendedMeasure(_Frozen):
     reasons: list[Reason]
 
 
-class DomainSummary(_Frozen):
+@dataclass(frozen=True, slots=True)
+class DomainSummary:
     """Per domain: how many items took each primary value, and their points.
 
     For spj instruments the points are the research coding (N=0, P=1, Y=2); omitted
@@ -51,16 +59,18 @@ class DomainSummary(_Frozen):
     omitted: int
 
 
-class Step(_Frozen):
+@dataclass(frozen=True, slots=True)
+class Step:
     """One step of the explanation: what was decided, by which rule, from which answers."""
 
-    kind: Literal["total", "missing", "band", "judgement", "escalation", "warning", "measure"]
+    kind: Literal["total", "missing", "band", "judgement", "escalation", "warning"]
     rule: str
     outcome: str
-    evidence: list[str] = Field(default_factory=list)
+    evidence: tuple[str, ...] = ()
 
 
-class Provenance(_Frozen):
+@dataclass(frozen=True, slots=True)
+class Provenance:
     """What produced the result: the exact instrument content and library version."""
 
     instrument: str
@@ -69,9 +79,12 @@ class Provenance(_Frozen):
     library: str
 
 
-class Assessor(_Frozen):
+@dataclass(frozen=True, slots=True)
+class Assessor:
+    """One member of the assessing pair: a role and an optional pseudonymous id."""
+
     role: str
-    id: str | None = Field(default=None, repr=False)
+    id: str | None = field(default=None, repr=False)
 
 
 class Result(_Frozen):
@@ -98,3 +111,17 @@ class Result(_Frozen):
     assessors: list[Assessor]
     assessed_on: str | None
     case_ref: str | None = Field(repr=False)
+
+    @classmethod
+    def _assemble(cls, **values: object) -> Result:
+        """A Result from trusted, complete values, skipping validation.
+
+        This is `model_construct` without its per-field default handling, which costs
+        more than the rest of an assessment; `assess` always passes every field.
+        """
+        result = cls.__new__(cls)
+        object.__setattr__(result, "__dict__", values)
+        object.__setattr__(result, "__pydantic_fields_set__", set(values))
+        object.__setattr__(result, "__pydantic_extra__", None)
+        object.__setattr__(result, "__pydantic_private__", None)
+        return result

@@ -117,27 +117,24 @@ def score(inst: Instrument, answers: Answers) -> Scored:
     total = 0.0
     unknown: list[str] = []
     domains = []
+    ratings, points = answers.ratings, plan.points
     for domain, ids in plan.domains.items():
         counts: dict[str, int] = {}
         subtotal = 0.0
         omitted = 0
         for ident in ids:
-            value = answers.ratings[ident].get(primary)
+            value = ratings[ident].get(primary)
             if value is None:
                 continue
             counts[value] = counts.get(value, 0) + 1
-            points = plan.points[ident][value]
-            if value in plan.unknown[ident]:
+            value_points = points[ident][value]
+            if value_points is not None:
+                subtotal += value_points
+            elif value in plan.unknown[ident]:
                 omitted += 1
                 unknown.append(ident)
-            elif points is not None:
-                subtotal += points
         total += subtotal
-        domains.append(
-            DomainSummary.model_construct(
-                domain=domain, items=len(ids), counts=counts, points=subtotal, omitted=omitted
-            )
-        )
+        domains.append(DomainSummary(domain, len(ids), counts, subtotal, omitted))
     if inst.kind == "spj":
         scored = _by_judgement(inst, plan, facts, total, unknown)
     else:
@@ -150,37 +147,29 @@ def score(inst: Instrument, answers: Answers) -> Scored:
 def _by_bands(
     inst: Instrument, plan: _Plan, facts: Facts, total: float, unknown: list[str]
 ) -> Scored:
-    trace = [Step.model_construct(kind="total", rule="sum", outcome=f"{total:g}", evidence=[])]
+    trace = [Step(kind="total", rule="sum", outcome=f"{total:g}", evidence=())]
     policy = inst.scoring.missing
     if unknown:
         trace.append(
-            Step.model_construct(
-                kind="missing", rule="unknown", outcome=str(len(unknown)), evidence=unknown
-            )
+            Step(kind="missing", rule="unknown", outcome=str(len(unknown)), evidence=tuple(unknown))
         )
     if policy is not None and len(unknown) > policy.max_unknown:
         message = (
             f"{len(unknown)} items are unknown ({', '.join(unknown)}); at most "
             f"{policy.max_unknown} may be, so no level is given"
         )
-        facts.score = total
-        scored = Scored(
-            facts, None, total, False, missing=[f"items.{i}" for i in unknown], trace=trace
-        )
+        missing = [f"items.{i}" for i in unknown]
+        scored = Scored(facts, None, None, False, missing=missing, trace=trace)
         scored.warnings.append(message)
         return scored
     if policy is not None and policy.total == "prorate" and unknown:
         known = len(inst.items) - len(unknown)
         total = round(total * len(inst.items) / known, 2) if known else 0.0
-        trace.append(
-            Step.model_construct(kind="total", rule="prorate", outcome=f"{total:g}", evidence=[])
-        )
+        trace.append(Step(kind="total", rule="prorate", outcome=f"{total:g}", evidence=()))
     rank = bisect_right(plan.bounds, total) - 1
     levels = inst.levels
     trace.append(
-        Step.model_construct(
-            kind="band", rule=levels[rank], outcome=levels[rank], evidence=[f"score={total:g}"]
-        )
+        Step(kind="band", rule=levels[rank], outcome=levels[rank], evidence=(f"score={total:g}",))
     )
     facts.score = total
     facts.level_rank = rank
@@ -195,11 +184,7 @@ def _by_bands(
         if raised:
             rank = plan.rank[target]
         outcome = f"raised to {target}" if raised else f"{target}; no change"
-        trace.append(
-            Step.model_construct(
-                kind="escalation", rule=rule.id, outcome=outcome, evidence=list(evidence)
-            )
-        )
+        trace.append(Step(kind="escalation", rule=rule.id, outcome=outcome, evidence=evidence))
     facts.level_rank = rank
     return Scored(facts, levels[rank], total, True, trace=trace)
 
@@ -208,15 +193,11 @@ def _by_judgement(
     inst: Instrument, plan: _Plan, facts: Facts, total: float, unknown: list[str]
 ) -> Scored:
     trace = [
-        Step.model_construct(
-            kind="total", rule="research_total", outcome=f"{total:g}", evidence=[]
-        ),
+        Step(kind="total", rule="research_total", outcome=f"{total:g}", evidence=()),
     ]
     if unknown:
         trace.append(
-            Step.model_construct(
-                kind="missing", rule="omitted", outcome=str(len(unknown)), evidence=unknown
-            )
+            Step(kind="missing", rule="omitted", outcome=str(len(unknown)), evidence=tuple(unknown))
         )
     names = inst.scoring.level_from
     missing = [f"judgements.{name}" for name in names if name not in facts.judgements]
@@ -230,11 +211,9 @@ def _by_judgement(
         return scored
     rank = max(plan.rank[facts.judgements[name]] for name in names)
     level = inst.levels[rank]
-    evidence = [f"judgements.{name}={facts.judgements[name]}" for name in names]
+    evidence = tuple(f"judgements.{name}={facts.judgements[name]}" for name in names)
     rule = "max(" + ", ".join(names) + ")" if len(names) > 1 else names[0]
-    trace.append(
-        Step.model_construct(kind="judgement", rule=rule, outcome=level, evidence=evidence)
-    )
+    trace.append(Step(kind="judgement", rule=rule, outcome=level, evidence=evidence))
     facts.level_rank = rank
     return Scored(facts, level, total, True, trace=trace)
 
@@ -245,11 +224,7 @@ def _warn(plan: _Plan, scored: Scored, answers: Answers) -> None:
         if evidence is None:
             continue
         scored.warnings.append(message)
-        scored.trace.append(
-            Step.model_construct(
-                kind="warning", rule=rule.id, outcome=message, evidence=list(evidence)
-            )
-        )
+        scored.trace.append(Step(kind="warning", rule=rule.id, outcome=message, evidence=evidence))
         if needs_justification and not answers.justification:
             scored.complete = False
             if "justification" not in scored.missing:

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from .instrument import ContextField, Instrument
 
-__all__ = ["answers", "invalid_answers"]
+__all__ = ["answers", "higher_answer", "invalid_answers"]
 
 
 def _context_value(field: ContextField) -> st.SearchStrategy[Any]:
@@ -89,20 +89,113 @@ def answers(
     return out
 
 
+_DEFECTS = (
+    "unknown_item",
+    "bad_value",
+    "missing_item",
+    "unknown_dimension",
+    "bad_dimension_value",
+    "unknown_context",
+    "bad_context_value",
+    "bad_judgement",
+    "unknown_key",
+    "bad_date",
+    "too_many_assessors",
+)
+
+
+def _defects(instrument: Instrument) -> list[str]:
+    """The defects `invalid_answers` can give this instrument."""
+    out = list(_DEFECTS)
+    if not any(i.required and i.default is None for i in instrument.items):
+        out.remove("missing_item")
+    if not [f for f in instrument.context if f.type in ("bool", "int", "choice")]:
+        out.remove("bad_context_value")
+    if not [j for j in instrument.judgements if j.type == "level"]:
+        out.remove("bad_judgement")
+    return out
+
+
+def _bad_context_value(field: ContextField) -> st.SearchStrategy[Any]:
+    if field.type == "bool":
+        return st.sampled_from(["yes", "true", 1])
+    if field.type == "choice":
+        return st.just("not-a-choice")
+    wrong: list[Any] = ["3", 2.5, True]
+    if field.min is not None:
+        wrong.append(field.min - 1)
+    if field.max is not None:
+        wrong.append(field.max + 1)
+    return st.sampled_from(wrong)
+
+
 @st.composite
 def invalid_answers(draw: st.DrawFn, instrument: Instrument) -> dict[str, Any]:
-    """Answer sets with at least one defect the library must refuse."""
-    base = draw(answers(instrument))
-    defect = draw(st.sampled_from(["unknown_item", "bad_value", "missing_item", "bad_context"]))
+    """Answer sets with exactly one defect that the library must refuse.
+
+    The defects: an unknown item, dimension, context field or top-level key; a value
+    outside an item's scale or a context field's type or bounds; a required item left
+    out; a judgement that is not a level; a date not written YYYY-MM-DD; three assessors.
+    """
+    base = draw(answers(instrument, judgements=False))
+    defect = draw(st.sampled_from(_defects(instrument)))
     items = dict(base["items"])
-    required = [i.id for i in instrument.items if i.required]
+    primary = instrument.primary.id
+    item = draw(st.sampled_from(instrument.items))
+    known = [v.id for v in instrument.scale_for(item, instrument.primary).values]
     if defect == "unknown_item":
-        items["no-such-item"] = instrument.primary.scale
+        items["no-such-item"] = known[0]
     elif defect == "bad_value":
-        items[draw(st.sampled_from(required))] = "not-a-value"
+        items[item.id] = "not-a-value"
     elif defect == "missing_item":
-        items.pop(draw(st.sampled_from(required)), None)
+        required = [i.id for i in instrument.items if i.required and i.default is None]
+        del items[draw(st.sampled_from(required))]
+    elif defect == "unknown_dimension":
+        items[item.id] = {primary: known[0], "no-such-dimension": known[0]}
+    elif defect == "bad_dimension_value":
+        dimension = draw(st.sampled_from(instrument.dimensions))
+        items[item.id] = {primary: known[0], dimension.id: "not-a-value"}
+    elif defect == "unknown_context":
+        base["context"] = {**base["context"], "no_such_field": 1}
+    elif defect == "bad_context_value":
+        fields = [f for f in instrument.context if f.type in ("bool", "int", "choice")]
+        field = draw(st.sampled_from(fields))
+        base["context"] = {**base["context"], field.id: draw(_bad_context_value(field))}
+    elif defect == "bad_judgement":
+        level_judgements = [j.id for j in instrument.judgements if j.type == "level"]
+        base["judgements"] = {draw(st.sampled_from(level_judgements)): "not-a-level"}
+    elif defect == "unknown_key":
+        base["surprise"] = True
+    elif defect == "bad_date":
+        base["assessed_on"] = draw(st.sampled_from(["22.11.2026", "2026-13-01", "yesterday"]))
     else:
-        base["context"] = {**base.get("context", {}), "no_such_field": 1}
+        base["assessors"] = [{"role": "risk_analyst"}] * 3
     base["items"] = items
     return base
+
+
+def higher_answer(
+    instrument: Instrument, answers: dict[str, Any]
+) -> st.SearchStrategy[tuple[str, str] | None]:
+    """One way to raise one item's primary answer in `answers`: `(item id, higher value)`.
+
+    Only items with a non-negative weight and a known (not unknown) answer are raised,
+    to any higher known value of their scale; `None` when no item can be raised. Use it
+    to test that raising an answer never lowers the level of a scored instrument.
+    """
+    primary = instrument.primary.id
+    choices: list[tuple[str, str]] = []
+    for item in instrument.items:
+        given = answers.get("items", {}).get(item.id)
+        if item.weight < 0 or given is None:
+            continue
+        current = given if isinstance(given, str) else given.get(primary)
+        values = [
+            v.id for v in instrument.scale_for(item, instrument.primary).values if not v.unknown
+        ]
+        if current not in values:
+            continue
+        choices += [(item.id, higher) for higher in values[values.index(current) + 1 :]]
+    if not choices:
+        return st.none()
+    return st.sampled_from(choices)

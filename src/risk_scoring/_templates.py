@@ -1,0 +1,249 @@
+"""The Jinja2 environments reports are rendered in: sandboxed, strict, escaped, localized.
+
+- Every template, ours or a caller's, runs in `ImmutableSandboxedEnvironment` with
+  `StrictUndefined`: a template cannot reach Python internals or change data, and a
+  misspelt name fails instead of printing nothing.
+- HTML is always autoescaped (whatever the template's file name). Markdown output
+  passes every ``{{ ... }}`` through `markdown_escape`, so free text cannot form links,
+  tables, HTML or block structure. Text output drops control characters.
+- ``_("...")`` with a literal string is translated when the template is compiled, so a
+  fixed string costs nothing at render time; each language has its own environment.
+- Anything that goes wrong inside Jinja comes out as `ReportError` naming the template
+  and line, without the values involved (they may be personal data).
+
+This module imports Jinja2; `report.py` imports it only when a report is rendered.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import jinja2
+from jinja2.ext import Extension
+from jinja2.lexer import Token, TokenStream
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+from ._i18n import TEMPLATE_DIR, messages
+from .errors import ReportError
+
+FORMATS = {"html": "report.html.j2", "markdown": "report.md.j2", "text": "report.txt.j2"}
+BUILTIN_PREFIX = "risk_scoring"
+"""Custom templates extend ours by this prefix: ``{% extends "risk_scoring/report.html.j2" %}``."""
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_MD_INLINE = str.maketrans(
+    {
+        "\\": "\\\\",
+        "`": "\\`",
+        "*": "\\*",
+        "_": "\\_",
+        "[": "\\[",
+        "]": "\\]",
+        "(": "\\(",
+        ")": "\\)",
+        "{": "\\{",
+        "}": "\\}",
+        "!": "\\!",
+        "~": "\\~",
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        "|": "&#124;",
+    }
+)
+_MD_LINE_START = re.compile(r"^([-+=#]|\d+(?=[.)]))")
+
+
+class MarkdownSafe(str):
+    """Text already escaped for Markdown; `markdown_escape` lets it through unchanged."""
+
+    __slots__ = ()
+
+
+def _markdown_line(line: str) -> str:
+    line = line.strip().translate(_MD_INLINE)
+    # A line may not open a heading, list, or setext underline: escape its first marker.
+    match = _MD_LINE_START.match(line)
+    if match is None:
+        return line
+    if match.group(1).isdigit():
+        end = match.end()
+        return f"{line[:end]}\\{line[end:]}"
+    return "\\" + line
+
+
+def markdown_escape(value: object) -> str:
+    """`value` as inert Markdown: every metacharacter escaped, lines as hard breaks.
+
+    Link, image, emphasis, code and table syntax are backslash-escaped or written as
+    entities (``<`` ``>`` ``&`` ``|``), so no renderer sees HTML or a cell boundary; a
+    line cannot start a heading, list or quote. Lines are joined by hard breaks with a
+    two-space indent, which keeps multi-line text inside the list item it belongs to.
+    """
+    if isinstance(value, MarkdownSafe):
+        return value
+    text = _CONTROL.sub("", str(value).replace("\r\n", "\n").replace("\r", "\n"))
+    lines = [_markdown_line(line) for line in text.split("\n")]
+    return "  \n  ".join(line for line in lines if line)
+
+
+def markdown_cell(value: object) -> MarkdownSafe:
+    """`value` escaped for one Markdown table cell: like `markdown_escape`, on one line."""
+    if isinstance(value, MarkdownSafe):
+        return value
+    text = " ".join(str(value).split())
+    return MarkdownSafe(markdown_escape(text))
+
+
+def plain_text(value: object) -> str:
+    """`value` for a text report: control characters (terminal escapes) removed."""
+    return _CONTROL.sub("", str(value).replace("\r\n", "\n").replace("\r", "\n"))
+
+
+class CompileTimeGettext(Extension):
+    """Replace ``_("literal")`` by its translation while the template is compiled.
+
+    Calls with anything but one string literal are left to the runtime ``_`` global.
+    """
+
+    def filter_stream(self, stream: TokenStream) -> Iterable[Token]:
+        table: Mapping[str, str] = getattr(self.environment, "messages", {})
+        tokens = list(stream)
+        i = 0
+        while i < len(tokens):
+            tok = tokens[i]
+            if (
+                tok.type == "name"
+                and tok.value in ("_", "gettext")
+                and (i == 0 or tokens[i - 1].type != "dot")
+                and i + 3 < len(tokens)
+                and tokens[i + 1].type == "lparen"
+                and tokens[i + 2].type == "string"
+                and tokens[i + 3].type == "rparen"
+            ):
+                text = tokens[i + 2].value
+                yield Token(tok.lineno, "string", table.get(text, text))
+                i += 4
+                continue
+            yield tok
+            i += 1
+
+
+class ReportEnvironment(ImmutableSandboxedEnvironment):
+    """A sandboxed environment for one output format and one language."""
+
+    messages: Mapping[str, str]
+
+
+def _environment(fmt: str, lang: str, folder: Path | None) -> ReportEnvironment:
+    builtin = jinja2.FileSystemLoader(TEMPLATE_DIR)
+    loader: jinja2.BaseLoader = builtin
+    if folder is not None:
+        loader = jinja2.ChoiceLoader(
+            [
+                jinja2.FileSystemLoader(folder),
+                jinja2.PrefixLoader({BUILTIN_PREFIX: builtin}),
+                builtin,
+            ]
+        )
+    else:
+        loader = jinja2.ChoiceLoader([jinja2.PrefixLoader({BUILTIN_PREFIX: builtin}), builtin])
+    finalize: Callable[[Any], Any] | None = None
+    if fmt == "markdown":
+        finalize = markdown_escape
+    elif fmt == "text":
+        finalize = plain_text
+    env = ReportEnvironment(
+        loader=loader,
+        autoescape=fmt == "html",
+        undefined=jinja2.StrictUndefined,
+        finalize=finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=folder is not None,
+        extensions=[CompileTimeGettext],
+    )
+    table = messages(lang)
+    env.messages = table
+    env.globals["_"] = env.globals["gettext"] = lambda text: table.get(text, text)
+    env.filters["md_cell"] = markdown_cell
+    return env
+
+
+_lock = threading.Lock()
+_environments: dict[tuple[str, str, str | None], ReportEnvironment] = {}
+_MAX_ENVIRONMENTS = 64
+
+
+def environment(fmt: str, lang: str, folder: Path | None = None) -> ReportEnvironment:
+    """The (cached) environment for `fmt` and `lang`, with `folder`'s templates first."""
+    key = (fmt, lang, str(folder.resolve()) if folder is not None else None)
+    env = _environments.get(key)
+    if env is None:
+        env = _environment(fmt, lang, folder)
+        with _lock:
+            if len(_environments) >= _MAX_ENVIRONMENTS:
+                _environments.clear()
+            _environments[key] = env
+    return env
+
+
+def _where(tb: TracebackType | None) -> str:
+    """``name, line N`` of the innermost template frame in a traceback, if any."""
+    found = ""
+    while tb is not None:
+        frame = tb.tb_frame
+        if "__jinja_exception__" in frame.f_globals or frame.f_code.co_filename.endswith(".j2"):
+            found = f"{Path(frame.f_code.co_filename).name}, line {tb.tb_lineno}"
+        tb = tb.tb_next
+    return found
+
+
+def _failure(exc: BaseException, name: str) -> ReportError:
+    where = _where(exc.__traceback__) or name
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        where = f"{Path(exc.filename or exc.name or name).name}, line {exc.lineno}"
+        return ReportError(f"template {where}: syntax error: {exc.message}")
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return ReportError(f"template {exc.name!r} not found (needed by {name})")
+    if isinstance(exc, SecurityError):
+        return ReportError(f"template {where}: refused by the sandbox: {exc.message}")
+    if isinstance(exc, jinja2.UndefinedError):
+        return ReportError(f"template {where}: undefined: {exc.message}")
+    if isinstance(exc, jinja2.TemplateError):
+        return ReportError(f"template {where}: {exc.message}")
+    return ReportError(f"template {where}: {type(exc).__name__} while rendering")
+
+
+def render(
+    fmt: str, lang: str, context: Mapping[str, Any], template: Path | None = None
+) -> str:
+    """Render the report template for `fmt` (or `template`, a file or folder) with `context`.
+
+    Raises `ReportError` for every failure, never a Jinja2 exception.
+    """
+    folder: Path | None = None
+    name = FORMATS[fmt]
+    if template is not None:
+        if template.is_dir():
+            folder = template
+        elif template.is_file():
+            folder, name = template.parent, template.name
+        else:
+            raise ReportError(f"no template file or folder at {template}")
+    try:
+        return environment(fmt, lang, folder).get_template(name).render(context)
+    except Exception as exc:  # any failure inside a template becomes our error
+        raise _failure(exc, name) from None
+
+
+def template_names() -> Iterator[str]:
+    """The names of the templates shipped in the package."""
+    for path in sorted(TEMPLATE_DIR.glob("*.j2")):
+        yield path.name
