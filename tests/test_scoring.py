@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import risk_scoring as rs
+from tests.conftest import TINY_SPJ, MakeFile
 
 RATED = {"A1": {"recent": "Y", "past": "P"}, "A2": "P", "B1": "O"}
 
@@ -84,3 +85,13 @@ def test_trace_explains_the_band_from_the_score() -> None:
         ("total", "10", ()),
         ("band", "medium", ("score=10",)),
     ]
+
+
+def test_count_without_items_or_domain_counts_every_item(write_yaml: MakeFile) -> None:
+    text = TINY_SPJ.replace(
+        "when: {level: {at_least: low}}", 'when: {count: {in: ["O", "N"], at_least: 2}}'
+    )
+    inst = rs.load_instrument(write_yaml(text))
+    result = inst.assess({"items": {"A1": "O", "A2": "P", "B1": "N"}})
+    (reason,) = next(m for m in result.measures if m.id == "sikkerhetsrad").reasons
+    assert reason.evidence == ("A1.recent=O", "B1.recent=N")

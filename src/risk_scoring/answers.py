@@ -52,6 +52,7 @@ class Answers:
 @dataclass(frozen=True, slots=True)
 class _ItemPlan:
     id: str
+    path: str
     allowed: dict[str, frozenset[str]]
     required: bool
     default: str | None
@@ -73,7 +74,9 @@ def _plan(inst: Instrument) -> _Plan:
                 dim.id: frozenset(v.id for v in inst.scale_for(item, dim).values)
                 for dim in inst.dimensions
             }
-            items[item.id] = _ItemPlan(item.id, allowed, item.required, item.default)
+            items[item.id] = _ItemPlan(
+                item.id, f"items.{item.id}", allowed, item.required, item.default
+            )
         plan = _Plan(
             items,
             inst.primary.id,
@@ -150,8 +153,8 @@ def _items(
     primary = plan.primary
     for ident, item in plan.items.items():
         given = raw.get(ident)
-        path = f"items.{ident}"
         if given is None:
+            path = f"items.{ident}"
             if item.default is not None:
                 ratings[ident] = {primary: item.default}
             elif item.required:
@@ -163,11 +166,11 @@ def _items(
             if given in item.allowed[primary]:
                 ratings[ident] = {primary: given}
             else:
-                problems.append(_value_problem(path, given, item.allowed[primary]))
+                problems.append(_value_problem(f"items.{ident}", given, item.allowed[primary]))
         elif type(given) is dict or isinstance(given, Mapping):
-            ratings[ident] = _rating(plan, item, given, path, notes, problems)
+            ratings[ident] = _rating(plan, item, given, notes, problems)
         else:
-            problems.append(_value_problem(path, given, item.allowed[primary]))
+            problems.append(_value_problem(f"items.{ident}", given, item.allowed[primary]))
     return ratings, notes
 
 
@@ -175,13 +178,13 @@ def _rating(
     plan: _Plan,
     item: _ItemPlan,
     given: Mapping[str, object],
-    path: str,
     notes: dict[str, str],
     problems: list[Problem],
 ) -> dict[str, str]:
     """One item given as a mapping of dimensions (and perhaps a note), in dimension order."""
     rating: dict[str, str] = {}
     seen = 0
+    path = item.path
     for dim, allowed in item.allowed.items():
         value = given.get(dim)
         if value is None:
@@ -189,8 +192,10 @@ def _rating(
                 problems.append(Problem(f"{path}.{dim}", f"missing; {_expected(allowed)}"))
             continue
         seen += 1
-        if (type(value) is str or isinstance(value, str)) and value in allowed:
+        if value.__class__ is str and value in allowed:
             rating[dim] = value
+        elif isinstance(value, str) and value in allowed:
+            rating[dim] = str(value)
         else:
             problems.append(_value_problem(f"{path}.{dim}", value, allowed))
     note = given.get("note")
@@ -235,8 +240,8 @@ def _context(inst: Instrument, raw: object, problems: list[Problem]) -> dict[str
         if field.type == "text":
             out[field.id] = _text(path, value, problems)
             continue
-        expected = _context_expected(field)
         if not _context_ok(field, value):
+            expected = _context_expected(field)
             problems.append(Problem(path, f"{_shown(value)} is not allowed; expected {expected}"))
             continue
         out[field.id] = value

@@ -6,7 +6,7 @@ A condition is a YAML mapping with exactly one key::
     any: [C, ...]          at least one holds
     not: C                 C does not hold
     item: {id: N5, in: [Y], dimension: recent}
-    count: {domain: N, in: [Y, P], at_least: 3}     (or items: [N1, N2] instead of domain)
+    count: {domain: N, in: [Y, P], at_least: 3}     (or items: [N1, N2]; neither: every item)
     score: {at_least: 14}
     level: {at_least: high}
     context: {id: incidents_last_12_months, at_least: 3}   (or equals: true, or in: [...])
@@ -75,8 +75,8 @@ class CountTest(Model):
 
     @model_validator(mode="after")
     def _one_selector(self) -> CountTest:
-        if (self.items is None) == (self.domain is None):
-            raise ValueError("give exactly one of 'items' or 'domain'")
+        if self.items is not None and self.domain is not None:
+            raise ValueError("give 'items' or 'domain' (or neither, to count every item)")
         return self
 
 
@@ -255,11 +255,12 @@ def _item(test: ItemTest, vocab: Vocabulary) -> Compiled:
 
 
 def _count(test: CountTest, vocab: Vocabulary) -> Compiled:
-    ids = (
-        tuple(test.items)
-        if test.items is not None
-        else tuple(vocab.items_by_domain[test.domain or ""])
-    )
+    if test.items is not None:
+        ids = tuple(test.items)
+    elif test.domain is not None:
+        ids = tuple(vocab.items_by_domain[test.domain])
+    else:
+        ids = tuple(i for items in vocab.items_by_domain.values() for i in items)
     dim, allowed, need = test.dimension or vocab.primary, frozenset(test.in_), test.at_least
 
     def count(f: Facts) -> Evidence | None:

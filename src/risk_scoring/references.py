@@ -183,7 +183,7 @@ def _condition(inst: Instrument, loc: Loc, cond: c.AnyCondition) -> Found:
         )
     elif isinstance(cond, c.Count):
         test = cond.count
-        ids: list[str] = list(test.items or ())
+        ids: list[str] = list(test.items) if test.items is not None else [i.id for i in inst.items]
         if test.domain is not None:
             domains = [d.id for d in inst.domains]
             yield from _one_of((*loc, "count", "domain"), test.domain, domains, "domain")
