@@ -85,9 +85,10 @@ def hand_sara(answers: Mapping[str, Any]) -> dict[str, Any]:
     ctx = answers.get("context", {})
     j = answers.get("judgements", {})
     for key, value in j.items():
-        if key not in ("case_prioritization", "serious_harm", "imminent_violence"):
-            errors.append(key)
-        elif value not in LEVELS:
+        if (
+            key not in ("case_prioritization", "serious_harm", "imminent_violence")
+            or value not in LEVELS
+        ):
             errors.append(key)
     if errors:
         raise ValueError(errors)

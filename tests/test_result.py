@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 import risk_scoring as rs
 
 NOTE = "Note that names a person"
@@ -50,3 +52,15 @@ def test_provenance_names_the_exact_instrument(tiny_spj: rs.Instrument) -> None:
         "digest": tiny_spj.digest,
         "library": rs.__version__,
     }
+
+
+def test_invalid_result_json_raises_our_error_without_echoing_values() -> None:
+    with pytest.raises(rs.ResultError) as info:
+        rs.Result.model_validate_json('{"level": 3, "notes": {"A1": 42}, "case_ref": [1]}')
+    assert "level: Input should be a valid string" in str(info.value)
+    assert "42" not in str(info.value)
+
+
+def test_malformed_json_raises_our_error() -> None:
+    with pytest.raises(rs.ResultError, match="Invalid JSON"):
+        rs.Result.model_validate_json("{not json")

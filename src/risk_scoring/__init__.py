@@ -20,6 +20,7 @@ from .errors import (
     InstrumentNotFoundError,
     Problem,
     ReportError,
+    ResultError,
     RiskScoringError,
 )
 from .instrument import Instrument
@@ -41,6 +42,7 @@ __all__ = [
     "RecommendedMeasure",
     "ReportError",
     "Result",
+    "ResultError",
     "RiskScoringError",
     "Step",
     "__version__",

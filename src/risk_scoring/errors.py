@@ -6,6 +6,7 @@ Every error the public API raises derives from one base::
     ├── InstrumentError               a definition is invalid (YAML, schema, cross-reference)
     │   └── InstrumentNotFoundError   unknown built-in id or missing file (also a LookupError)
     ├── AnswerError                   answers do not fit the instrument (also a ValueError)
+    ├── ResultError                   stored result JSON is not a valid Result (also a ValueError)
     └── ReportError                   unknown format or language, or a template failed
 
 Errors about input carry `problems`, one per thing wrong, so callers see everything at
@@ -24,6 +25,7 @@ __all__ = [
     "InstrumentNotFoundError",
     "Problem",
     "ReportError",
+    "ResultError",
     "RiskScoringError",
 ]
 
@@ -101,6 +103,14 @@ class AnswerError(_ProblemsError, ValueError):
         noun = "problem" if count == 1 else "problems"
         target = f" for {instrument}" if instrument else ""
         super().__init__(problems, f"{count} {noun} in the answers{target}")
+
+
+class ResultError(_ProblemsError, ValueError):
+    """Data read back with `Result.model_validate_json` is not a valid Result."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        problems = tuple(problems)
+        super().__init__(problems, f"{len(problems)} problems in the result data")
 
 
 class ReportError(RiskScoringError):

@@ -10,9 +10,11 @@ byte-identical for the same answers and instrument version, and
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import Problem, ResultError
 
 from .instrument import Kind, Priority
 
@@ -113,6 +115,43 @@ class Result(_Frozen):
     case_ref: str | None = Field(repr=False)
 
     @classmethod
+    def model_validate_json(
+        cls,
+        json_data: str | bytes | bytearray,
+        *,
+        strict: bool | None = None,
+        extra: Any = None,
+        context: Any | None = None,
+        by_alias: bool | None = None,
+        by_name: bool | None = None,
+    ) -> Result:
+        """Read a Result from its JSON; raises `ResultError` (never pydantic's) if invalid."""
+        try:
+            return super().model_validate_json(json_data, strict=strict, context=context)
+        except ValidationError as exc:
+            raise ResultError(_problems(exc)) from None
+
+    @classmethod
+    def model_validate(
+        cls,
+        obj: Any,
+        *,
+        strict: bool | None = None,
+        extra: Any = None,
+        from_attributes: bool | None = None,
+        context: Any | None = None,
+        by_alias: bool | None = None,
+        by_name: bool | None = None,
+    ) -> Result:
+        """Read a Result from plain data; raises `ResultError` (never pydantic's) if invalid."""
+        try:
+            return super().model_validate(
+                obj, strict=strict, from_attributes=from_attributes, context=context
+            )
+        except ValidationError as exc:
+            raise ResultError(_problems(exc)) from None
+
+    @classmethod
     def _assemble(cls, **values: object) -> Result:
         """A Result from trusted, complete values, skipping validation.
 
@@ -125,3 +164,11 @@ class Result(_Frozen):
         object.__setattr__(result, "__pydantic_extra__", None)
         object.__setattr__(result, "__pydantic_private__", None)
         return result
+
+
+def _problems(exc: ValidationError) -> list[Problem]:
+    """Pydantic's errors as our Problems, without the input values (they may be personal)."""
+    return [
+        Problem(".".join(map(str, e["loc"])), e["msg"])
+        for e in exc.errors(include_url=False, include_input=False, include_context=False)
+    ]
