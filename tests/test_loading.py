@@ -113,3 +113,9 @@ def test_digest_ignores_layout_but_not_content(write_yaml: MakeFile) -> None:
     )
     assert first.digest == reordered.digest
     assert first.digest != changed.digest
+
+
+def test_spj_rule_may_not_depend_on_the_research_total(write_yaml: MakeFile) -> None:
+    text = TINY_SPJ.replace("when: {level: {at_least: low}}", "when: {score: {at_least: 3}}")
+    (problem,) = problems_of(write_yaml(text))
+    assert "measures.1.when.score: spj totals are for research only" in problem

@@ -189,6 +189,11 @@ def _condition(inst: Instrument, loc: Loc, cond: c.AnyCondition) -> Found:
             yield from _one_of((*loc, "count", "domain"), test.domain, domains, "domain")
             ids = [item.id for item in inst.items if item.domain == test.domain]
         yield from _item_values(inst, (*loc, "count"), ids, test.dimension, test.in_)
+    elif isinstance(cond, c.ScoreAtLeast) and inst.kind == "spj":
+        yield (
+            (*loc, "score"),
+            "spj totals are for research only; a rule may not depend on them",
+        )
     elif isinstance(cond, c.LevelAtLeast):
         yield from _one_of((*loc, "level", "at_least"), cond.level.at_least, inst.levels, "level")
     elif isinstance(cond, c.ContextIs):
