@@ -13,6 +13,7 @@ import platform
 import sys
 import timeit
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 import risk_scoring as rs
@@ -101,8 +102,9 @@ def hand_sara(answers: Mapping[str, Any]) -> dict[str, Any]:
         if value == "O":
             summary["omitted"] += 1
         else:
-            summary["points"] += PRESENCE[value]
-            total += PRESENCE[value]
+            points = PRESENCE[value] or 0
+            summary["points"] += points
+            total += points
     level = j.get("case_prioritization")
     harm, imminent = j.get("serious_harm"), j.get("imminent_violence")
     recent = {item: r["recent"] for item, r in ratings.items()}
@@ -257,8 +259,8 @@ def main() -> None:
         assert result.score == baseline["score"]
         wanted = {m[0] if isinstance(m, tuple) else m for m in baseline["measures"]}
         assert {m.id for m in result.measures} == wanted
-        engine = per_second(lambda inst=inst, answers=answers: inst.assess(answers))
-        plain = per_second(lambda hand=hand, answers=answers: hand(answers))
+        engine = per_second(partial(inst.assess, answers))
+        plain = per_second(partial(hand, answers))
         figures[ident] = {
             "assess_per_second": round(engine),
             "hand_written_per_second": round(plain),

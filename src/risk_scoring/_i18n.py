@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Iterator, Mapping
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,7 +44,7 @@ PYTHON_SOURCES = ("_report_view.py", "report.py", "pdf.py")
 _lock = threading.Lock()
 
 
-def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+def N_(message: str) -> str:
     """Mark `message` for extraction without translating it here."""
     return message
 
@@ -62,7 +62,7 @@ def read_catalogue(lang: str) -> Catalog:
         return read_po(handle, locale=lang, domain=DOMAIN)
 
 
-@lru_cache(maxsize=None)
+@cache
 def messages(lang: str) -> Mapping[str, str]:
     """Message id → translation for `lang`; empty for the source language.
 
@@ -85,13 +85,14 @@ def translate(lang: str, message: str) -> str:
     return messages(lang).get(message, message)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _locale(lang: str) -> object:
     from babel import Locale
 
     return Locale.parse(BABEL_LOCALES[lang])
 
 
+@lru_cache(maxsize=4096)
 def format_date(value: dt.date | str, lang: str) -> str:
     """A date the way `lang` writes it in running text: ``22. november 2026``."""
     from babel.dates import format_date as babel_format_date
@@ -101,6 +102,7 @@ def format_date(value: dt.date | str, lang: str) -> str:
     return babel_format_date(value, "long", locale=_locale(lang))  # type: ignore[arg-type]
 
 
+@lru_cache(maxsize=1024)
 def format_datetime(value: dt.datetime, lang: str) -> str:
     """A date and time with its time zone when known: ``22. november 2026, 14:03 UTC``."""
     from babel.dates import format_time
@@ -110,6 +112,7 @@ def format_datetime(value: dt.datetime, lang: str) -> str:
     return f"{format_date(value.date(), lang)}, {time}" + (f" {zone}" if zone else "")
 
 
+@lru_cache(maxsize=4096)
 def format_number(value: float | int, lang: str) -> str:
     """A number with the decimal sign and digit grouping of `lang`: ``12,5`` in bokmål."""
     from babel.numbers import format_decimal
@@ -157,10 +160,16 @@ def update(lang: str) -> list[str]:
     from babel.messages.pofile import write_po
 
     catalogue = read_catalogue(lang)
+    created = catalogue.creation_date
     catalogue.update(extract(), no_fuzzy_matching=True)
     catalogue.obsolete.clear()
+    # A stable header, so that re-running changes nothing unless a message changed.
+    catalogue.creation_date = catalogue.revision_date = created
+    catalogue.last_translator = "risk_scoring developers"
+    catalogue.language_team = "risk_scoring developers"
+    catalogue.msgid_bugs_address = ""
     with po_path(lang).open("wb") as handle:
-        write_po(handle, catalogue, width=100, omit_header=False, sort_output=False)
+        write_po(handle, catalogue, width=100, include_lineno=False, sort_output=False)
     messages.cache_clear()
     return [str(m.id) for m in catalogue if m.id and not m.string]
 

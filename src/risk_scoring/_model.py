@@ -10,7 +10,7 @@ LANGUAGES = ("nb", "en")
 class Model(BaseModel):
     """A frozen model that refuses unknown keys, so a misspelt YAML key is an error."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
 
 
 class Text(Model):

@@ -15,15 +15,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, NamedTuple
 
 from ._i18n import N_, format_date, format_datetime, format_number, translate
 
 if TYPE_CHECKING:
     from .catalogue import Catalogue
     from .instrument import Instrument
-    from .result import Result
+    from .result import RecommendedMeasure, Result
 
 __all__ = ["ReportView", "build_view"]
 
@@ -49,7 +49,15 @@ ROLE_LABELS = {
 }
 YES, NO = N_("Yes"), N_("No")
 NOT_GIVEN = N_("not given")
+LEVEL, SCORE, POINTS = N_("Level"), N_("Score"), N_("Points")
 NOT_RATED = "—"
+
+
+def _lower_first(title: str) -> str:
+    """A title inside a sentence: ``Case prioritization`` → ``case prioritization``, not ``IPV``."""
+    if len(title) > 1 and title[1].isupper():
+        return title
+    return title[:1].lower() + title[1:]
 
 
 def clean(text: str) -> str:
@@ -83,7 +91,7 @@ class InstrumentView:
 
 @dataclass(frozen=True, slots=True)
 class LevelView:
-    """A level of the instrument; `severity` (0–3) picks a colour, `rank` counts from 1."""
+    """A level of the instrument; `severity` (0 to 3) picks a colour, `rank` counts from 1."""
 
     id: str
     title: str
@@ -142,9 +150,13 @@ class WarningView:
     requires_justification: bool
 
 
-@dataclass(frozen=True, slots=True)
-class ItemView:
-    """One item: its value label in every dimension (``—`` when not rated) and its note."""
+class ItemView(NamedTuple):
+    """One item: its value label in every dimension (``—`` when not rated) and its note.
+
+    A named tuple, so a template may unpack it in a loop
+    (``{% for id, title, values, note, sub in domain.items %}``), which renders faster
+    than reading its fields one by one.
+    """
 
     id: str
     title: str
@@ -218,10 +230,12 @@ class _Static:
     catalogue_version: str
     max_unknown: int | None
     unknown_total: str
+    memo: dict[object, MeasureView] = field(default_factory=dict)
+    """Measure views by what determines them: results repeat the same few."""
 
 
 def _static(inst: Instrument, catalogue: Catalogue, lang: str) -> _Static:
-    key = ("report-view", lang, id(catalogue))
+    key = f"report-view:{lang}:{id(catalogue)}"
     found = inst._cache.get(key)
     if isinstance(found, _Static):
         return found
@@ -254,7 +268,9 @@ def _static(inst: Instrument, catalogue: Catalogue, lang: str) -> _Static:
     for item in inst.items:
         domain_items[item.domain].append(item.id)
     rationale: dict[str, str] = {}
-    for rule in (*inst.escalations, *inst.measure_rules):
+    for escalation in inst.escalations:
+        rationale[escalation.id] = escalation.rationale.get(t)
+    for rule in inst.measure_rules:
         rationale[rule.id] = rule.rationale.get(t)
     policy = inst.scoring.missing
     static = _Static(
@@ -309,7 +325,7 @@ def _static(inst: Instrument, catalogue: Catalogue, lang: str) -> _Static:
         unknown_total=(
             translate(t, N_("the total is prorated over the known items"))
             if policy is not None and policy.total == "prorate"
-            else translate(t, N_("unknown answers count as zero"))
+            else translate(t, N_("they add nothing to the total"))
         ),
     )
     inst._cache[key] = static
@@ -343,13 +359,13 @@ def _evidence(s: _Static, result: Result, text: str) -> str:
     t = s.lang
     if text == "level":
         level = s.levels[s.level_index[result.level]].title if result.level else NOT_RATED
-        return f"{translate(t, N_('Level'))}: {level}"
+        return f"{translate(t, LEVEL)}: {level}"
     name, sep, value = text.partition("=")
     if not sep:
         return text
     if name == "score":
         try:
-            return f"{translate(t, N_('Score'))}: {format_number(float(value), t)}"
+            return f"{translate(t, SCORE)}: {format_number(float(value), t)}"
         except ValueError:
             return text
     if name.startswith("judgements.") and name[11:] in s.judgement_titles:
@@ -365,7 +381,7 @@ def _evidence(s: _Static, result: Result, text: str) -> str:
         label = s.labels[item][dim].get(value, value)
         where = f"{item} {s.item_titles[item]}"
         if len(s.dimension_ids) > 1:
-            return f"{where} ({s.dimension_titles[dim].lower()}): {label}"
+            return f"{where}, {_lower_first(s.dimension_titles[dim])}: {label}"
         return f"{where}: {label}"
     return text
 
@@ -399,7 +415,7 @@ def _basis(s: _Static, result: Result) -> list[str]:
         elif step.kind == "missing":
             unknown = ", ".join(step.evidence)
             lines.append(
-                translate(t, N_("Unknown answers: %(items)s; %(policy)s."))
+                translate(t, N_("Unknown or omitted items: %(items)s; %(policy)s."))
                 % {"items": unknown, "policy": s.unknown_total}
             )
         elif step.kind == "escalation":
@@ -422,12 +438,12 @@ def _basis(s: _Static, result: Result) -> list[str]:
             titles = [s.judgement_titles.get(name, name) for name in s.level_from]
             if len(titles) == 1:
                 text = translate(t, N_("The level is the analysts' judgement of %(judgement)s."))
-                lines.append(text % {"judgement": titles[0].lower()})
+                lines.append(text % {"judgement": _lower_first(titles[0])})
             else:
                 text = translate(
                     t, N_("The level is the highest of the analysts' judgements: %(judgements)s.")
                 )
-                lines.append(text % {"judgements": ", ".join(x.lower() for x in titles)})
+                lines.append(text % {"judgements": ", ".join(map(_lower_first, titles))})
     if result.level is None and not result.complete:
         if any(m.startswith("judgements.") for m in result.missing):
             lines.append(translate(t, N_("No level: the summary judgements are not recorded.")))
@@ -478,38 +494,55 @@ def _domain_summary(s: _Static, result: Result, counts: dict[str, int], points: 
         for value, n in sorted(counts.items(), key=lambda kv: s.primary_order.get(kv[0], 99))
     ]
     if result.kind != "spj":
-        parts.append(f"{translate(t, N_('Points'))}: {format_number(points, t)}")
+        parts.append(f"{translate(t, POINTS)}: {format_number(points, t)}")
     return " · ".join(parts)
 
 
+_MEMO_LIMIT = 4096
+
+
 def _measures(s: _Static, result: Result) -> list[MeasureView]:
-    t = s.lang
     views = []
     for measure in result.measures:
-        name, legal, decided, description = s.measures.get(
-            measure.id, (measure.id, None, translate(t, NOT_GIVEN), "")
+        key = (
+            measure.id,
+            measure.priority,
+            tuple((reason.rule, *reason.evidence) for reason in measure.reasons),
+            result.level,
         )
-        reasons = tuple(
-            ReasonView(
-                rule=reason.rule,
-                rationale=s.rationale.get(reason.rule, reason.rule),
-                evidence=tuple(_evidence(s, result, e) for e in reason.evidence),
-            )
-            for reason in measure.reasons
-        )
-        views.append(
-            MeasureView(
-                id=measure.id,
-                name=name,
-                priority=measure.priority,
-                priority_label=translate(t, PRIORITY_LABELS[measure.priority]),
-                legal_basis=legal,
-                decided_by=decided,
-                description=description,
-                reasons=reasons,
-            )
-        )
+        view = s.memo.get(key)
+        if view is None:
+            view = _measure(s, result, measure)
+            if len(s.memo) >= _MEMO_LIMIT:
+                s.memo.clear()
+            s.memo[key] = view
+        views.append(view)
     return views
+
+
+def _measure(s: _Static, result: Result, measure: RecommendedMeasure) -> MeasureView:
+    t = s.lang
+    name, legal, decided, description = s.measures.get(
+        measure.id, (measure.id, None, translate(t, NOT_GIVEN), "")
+    )
+    reasons = tuple(
+        ReasonView(
+            rule=reason.rule,
+            rationale=s.rationale.get(reason.rule, reason.rule),
+            evidence=tuple(_evidence(s, result, e) for e in reason.evidence),
+        )
+        for reason in measure.reasons
+    )
+    return MeasureView(
+        id=measure.id,
+        name=name,
+        priority=measure.priority,
+        priority_label=translate(t, PRIORITY_LABELS[measure.priority]),
+        legal_basis=legal,
+        decided_by=decided,
+        description=description,
+        reasons=reasons,
+    )
 
 
 def _assessor(lang: str, role: str, ident: str | None) -> AssessorView:

@@ -16,6 +16,7 @@ This module imports Jinja2; `report.py` imports it only when a report is rendere
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -24,9 +25,10 @@ from types import TracebackType
 from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ._i18n import TEMPLATE_DIR, messages
 from .errors import ReportError
@@ -50,13 +52,14 @@ _MD_INLINE = str.maketrans(
         "}": "\\}",
         "!": "\\!",
         "~": "\\~",
-        "&": "&amp;",
         "<": "&lt;",
         ">": "&gt;",
         "|": "&#124;",
     }
 )
-_MD_LINE_START = re.compile(r"^([-+=#]|\d+(?=[.)]))")
+_MD_LINE_START = re.compile(
+    r"^(?:(#{1,6}|[-+]|\d{1,9}(?=[.)]))(?=[.)]?(?:\s|$))|([-=])(?=[-=\s]*$))"
+)
 
 
 class MarkdownSafe(str):
@@ -65,13 +68,20 @@ class MarkdownSafe(str):
     __slots__ = ()
 
 
+_MD_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+
+
+def _markdown_inline(text: str) -> str:
+    return _MD_ENTITY.sub("&amp;", text).translate(_MD_INLINE)
+
+
 def _markdown_line(line: str) -> str:
-    line = line.strip().translate(_MD_INLINE)
+    line = _markdown_inline(line.strip())
     # A line may not open a heading, list, or setext underline: escape its first marker.
     match = _MD_LINE_START.match(line)
     if match is None:
         return line
-    if match.group(1).isdigit():
+    if line[0].isdigit():
         end = match.end()
         return f"{line[:end]}\\{line[end:]}"
     return "\\" + line
@@ -92,12 +102,16 @@ def markdown_escape(value: object) -> str:
     return "  \n  ".join(line for line in lines if line)
 
 
-def markdown_cell(value: object) -> MarkdownSafe:
-    """`value` escaped for one Markdown table cell: like `markdown_escape`, on one line."""
+def markdown_inline(value: object) -> MarkdownSafe:
+    """`value` escaped for the middle of a Markdown line (a table cell, after a label).
+
+    Like `markdown_escape`, but on one line, and without the line-start escapes that
+    only matter where a line begins.
+    """
     if isinstance(value, MarkdownSafe):
         return value
-    text = " ".join(str(value).split())
-    return MarkdownSafe(markdown_escape(text))
+    text = _CONTROL.sub("", " ".join(str(value).split()))
+    return MarkdownSafe(_markdown_inline(text))
 
 
 def plain_text(value: object) -> str:
@@ -134,10 +148,36 @@ class CompileTimeGettext(Extension):
             i += 1
 
 
+def _view_fields() -> dict[type, frozenset[str]]:
+    from . import _report_view
+
+    fields: dict[type, frozenset[str]] = {}
+    for cls in vars(_report_view).values():
+        if not isinstance(cls, type) or cls.__name__.startswith("_"):
+            continue
+        if dataclasses.is_dataclass(cls):
+            fields[cls] = frozenset(f.name for f in dataclasses.fields(cls))
+        elif issubclass(cls, tuple) and hasattr(cls, "_fields"):
+            fields[cls] = frozenset(cls._fields)
+    return fields
+
+
 class ReportEnvironment(ImmutableSandboxedEnvironment):
-    """A sandboxed environment for one output format and one language."""
+    """A sandboxed environment for one output format and one language.
+
+    Reading a declared field of a report view (a frozen dataclass of plain data) skips
+    the sandbox's general attribute checks, which would otherwise dominate rendering
+    time; everything else goes through them.
+    """
 
     messages: Mapping[str, str]
+    _fields = _view_fields()
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        fields = self._fields.get(type(obj))
+        if fields is not None and attribute in fields:
+            return getattr(obj, attribute)
+        return super().getattr(obj, attribute)
 
 
 def _environment(fmt: str, lang: str, folder: Path | None) -> ReportEnvironment:
@@ -172,7 +212,7 @@ def _environment(fmt: str, lang: str, folder: Path | None) -> ReportEnvironment:
     table = messages(lang)
     env.messages = table
     env.globals["_"] = env.globals["gettext"] = lambda text: table.get(text, text)
-    env.filters["md_cell"] = markdown_cell
+    env.filters["md_inline"] = markdown_inline
     return env
 
 
@@ -221,9 +261,7 @@ def _failure(exc: BaseException, name: str) -> ReportError:
     return ReportError(f"template {where}: {type(exc).__name__} while rendering")
 
 
-def render(
-    fmt: str, lang: str, context: Mapping[str, Any], template: Path | None = None
-) -> str:
+def render(fmt: str, lang: str, context: Mapping[str, Any], template: Path | None = None) -> str:
     """Render the report template for `fmt` (or `template`, a file or folder) with `context`.
 
     Raises `ReportError` for every failure, never a Jinja2 exception.
@@ -240,7 +278,10 @@ def render(
     try:
         return environment(fmt, lang, folder).get_template(name).render(context)
     except Exception as exc:  # any failure inside a template becomes our error
-        raise _failure(exc, name) from None
+        failure = _failure(exc, name)
+    # Raised outside the handler, so the Jinja2 exception (which may quote values) is
+    # not even attached as __context__.
+    raise failure
 
 
 def template_names() -> Iterator[str]:

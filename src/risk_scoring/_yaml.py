@@ -1,16 +1,18 @@
 """A strict, safe YAML reader that remembers where every value came from.
 
 PyYAML's SafeLoader is the parser; on top of it we refuse anchors and aliases (no
-"billion laughs"), explicit tags, duplicate keys, over-deep nesting and oversized files,
-and we read only `true`/`false` as booleans so that `yes`, `no`, `on` and `NO` stay
-strings. Errors become `Problem`s with 1-based line and column.
+"billion laughs"), explicit tags, duplicate keys, over-deep nesting, files with too
+many values, oversized files and special (control) characters, and we read only
+`true`/`false` as booleans so that `yes`, `no`, `on` and `NO` stay strings. Errors
+become `Problem`s with 1-based line and column. The limits bound the time and memory a
+hostile file can cost (see docs/security.md for the measured figures).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -19,7 +21,11 @@ from .errors import Problem
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 40
+MAX_NODES = 50_000
+"""Values (scalars, mappings and sequences, keys included) in one file. The largest
+built-in instrument has about 1,600; PyYAML composes roughly 50,000 a second."""
 
+_CODE_KEY = re.compile(r"[A-Za-z0-9_.+-]{1,40}")
 _CORE_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq")
 )
@@ -36,6 +42,7 @@ class _Loader(yaml.SafeLoader):
     """SafeLoader without YAML 1.1 booleans or sexagesimal numbers, refusing aliases."""
 
     _depth = 0
+    _nodes = 0
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         event = self.peek_event()  # type: ignore[no-untyped-call]
@@ -43,6 +50,9 @@ class _Loader(yaml.SafeLoader):
             raise _Refused("aliases (*name) are not allowed", event.start_mark)
         if getattr(event, "anchor", None) is not None:
             raise _Refused("anchors (&name) are not allowed", event.start_mark)
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            raise _Refused(f"more than {MAX_NODES} values in one file", event.start_mark)
         self._depth += 1
         if self._depth > MAX_DEPTH:
             raise _Refused(f"nesting deeper than {MAX_DEPTH} levels", event.start_mark)
@@ -78,6 +88,9 @@ class Document:
     data: Any
     root: yaml.Node | None
     source: str
+    _keys: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def locate(
         self, loc: Sequence[object], *, at_key: bool = False
@@ -95,7 +108,7 @@ class Document:
         path: list[str] = []
         mark = node.start_mark
         for segment in loc:
-            found = _child(node, segment)
+            found = self._child(node, segment)
             if found is not None:
                 key, node = found
                 mark = key.start_mark if at_key and key is not None else node.start_mark
@@ -109,16 +122,24 @@ class Document:
         line, column, path = self.locate(loc, at_key=at_key)
         return Problem(path, message, self.source, line, column)
 
+    def _child(self, node: yaml.Node, segment: object) -> tuple[yaml.Node | None, yaml.Node] | None:
+        """The (key, value) nodes `segment` names inside `node`; key is None in a sequence.
 
-def _child(node: yaml.Node, segment: object) -> tuple[yaml.Node | None, yaml.Node] | None:
-    """The (key, value) nodes `segment` names inside `node`; key is None in a sequence."""
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode) and key.value == str(segment):
-                return key, value
-    elif isinstance(node, yaml.SequenceNode) and isinstance(segment, int):
-        return (None, node.value[segment]) if 0 <= segment < len(node.value) else None
-    return None
+        Mappings are indexed on first use, so locating every one of many problems costs
+        linear, not quadratic, time.
+        """
+        if isinstance(node, yaml.MappingNode):
+            index = self._keys.get(id(node))
+            if index is None:
+                index = {}
+                for key, value in node.value:
+                    if isinstance(key, yaml.ScalarNode):
+                        index.setdefault(key.value, (key, value))
+                self._keys[id(node)] = index
+            return index.get(str(segment))
+        if isinstance(node, yaml.SequenceNode) and isinstance(segment, int):
+            return (None, node.value[segment]) if 0 <= segment < len(node.value) else None
+        return None
 
 
 class YAMLProblems(Exception):
@@ -135,7 +156,10 @@ def parse(raw: bytes | str, source: str) -> Document:
     Raises `YAMLProblems` listing what is wrong, each with a position where one exists.
     """
     text = _decode(raw, source)
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:  # a special character, found before parsing
+        raise YAMLProblems([_special(exc, text, source)]) from None
     try:
         root = loader.get_single_node()
         problems = _check_tree(root, source) if root is not None else []
@@ -155,8 +179,18 @@ def parse(raw: bytes | str, source: str) -> Document:
     return Document(data, root, source)
 
 
+def _special(exc: yaml.reader.ReaderError, text: str, source: str) -> Problem:
+    """The position of a character YAML does not allow (NUL, other controls, U+FFFE)."""
+    at = exc.position
+    line = text.count("\n", 0, at) + 1
+    column = at - (text.rfind("\n", 0, at) + 1) + 1
+    code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+    message = f"special character U+{code:04X} is not allowed"
+    return Problem("", message, source, line, column)
+
+
 def _decode(raw: bytes | str, source: str) -> str:
-    size = len(raw.encode() if isinstance(raw, str) else raw)
+    size = len(raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw)
     if size > MAX_BYTES:
         raise YAMLProblems([Problem("", f"file is {size} bytes; the limit is {MAX_BYTES}", source)])
     if isinstance(raw, str):
@@ -188,10 +222,13 @@ def _check_tree(root: yaml.Node, source: str) -> list[Problem]:
             for key, value in node.value:
                 ident = key.value if isinstance(key, yaml.ScalarNode) else id(key)
                 if ident in seen:
+                    # Keys are codes in definitions, but an answers file could hold free text
+                    # (personal data) as a key: show only code-like keys.
+                    shown = f" {key.value!r}" if _CODE_KEY.fullmatch(str(key.value)) else ""
                     problems.append(
                         Problem(
                             "",
-                            f"duplicate key {key.value!r} (first on line {seen[ident]})",
+                            f"duplicate key{shown} (first on line {seen[ident]})",
                             source,
                             key.start_mark.line + 1,
                             key.start_mark.column + 1,

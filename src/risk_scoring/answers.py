@@ -4,15 +4,23 @@ The answer format is SPEC §3: `items` (a bare value fills the primary dimension
 mapping gives dimensions and a `note`), `context`, `judgements`, `justification`,
 `assessors`, `assessed_on` and `case_ref`. Every problem is collected and raised at
 once as an `AnswerError`. Free text (notes, justification, text judgements, case
-reference) is never quoted in a message. The caller's mapping is never changed.
+reference) is never quoted in a message, nor is a key that is not a code. The caller's
+mapping is never changed.
+
+Limits (docs/security.md): text fields hold at most `MAX_TEXT` characters and must be
+valid Unicode (no lone surrogates, which JSON cannot carry); whole numbers lie within
+±`MAX_INT` (exact in JSON and JavaScript); at most `MAX_LISTED` unknown keys or
+assessor entries are reported one by one, the rest in one summary problem, so a huge
+hostile mapping costs linear time and a bounded message.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +30,8 @@ from .instrument import ContextField, Instrument
 MAX_TEXT = 20_000
 _CODE = re.compile(r"[A-Za-z0-9_.+-]{1,24}")
 MAX_ASSESSORS = 2
+MAX_INT = 2**53 - 1
+MAX_LISTED = 20
 TOP_LEVEL = (
     "items",
     "context",
@@ -36,17 +46,20 @@ ContextValue = bool | int | str | None
 
 @dataclass(frozen=True, slots=True)
 class Answers:
-    """Validated answers: every item rated (defaults filled in), in instrument order."""
+    """Validated answers: every item rated (defaults filled in), in instrument order.
+
+    Fields that can hold free text (personal data) are left out of the repr.
+    """
 
     ratings: dict[str, dict[str, str]]
-    notes: dict[str, str]
-    context: dict[str, ContextValue]
+    notes: dict[str, str] = dataclasses.field(repr=False)
+    context: dict[str, ContextValue] = dataclasses.field(repr=False)
     judgements: dict[str, str]
-    texts: dict[str, str]
-    justification: str | None
-    assessors: list[dict[str, str]]
+    texts: dict[str, str] = dataclasses.field(repr=False)
+    justification: str | None = dataclasses.field(repr=False)
+    assessors: list[dict[str, str]] = dataclasses.field(repr=False)
     assessed_on: str | None
-    case_ref: str | None
+    case_ref: str | None = dataclasses.field(repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,16 +104,52 @@ def _expected(values: frozenset[str] | Sequence[str]) -> str:
     return "expected one of " + ", ".join(repr(v) for v in sorted(values))
 
 
-def _hint(name: str, known: Sequence[str]) -> str:
+def _hint(name: object, known: Sequence[str]) -> str:
+    """A close known name (never the input itself) for a short text `name`."""
+    if not isinstance(name, str) or len(name) > 64:
+        return ""
     match = difflib.get_close_matches(name, known, n=1)
     return f"; did you mean {match[0]!r}?" if match else ""
 
 
+def _number(value: object) -> bool:
+    return isinstance(value, (bool, float)) or (
+        isinstance(value, int) and -MAX_INT <= value <= MAX_INT
+    )
+
+
 def _shown(value: object) -> str:
     """How a wrong value appears in a message: code-like values only, never free text."""
-    if isinstance(value, (bool, int, float)) or (isinstance(value, str) and _CODE.fullmatch(value)):
+    if _number(value) or (isinstance(value, str) and _CODE.fullmatch(value)):
         return repr(value)
+    if isinstance(value, int):
+        return "a very large number"
     return f"a {type(value).__name__}" if not isinstance(value, str) else "this text"
+
+
+def _key(key: object) -> str:
+    """How an unknown key appears in a problem's path: a code as it is, else a stand-in."""
+    if isinstance(key, str):
+        return key if _CODE.fullmatch(key) else f"<text of {len(key)} characters>"
+    return repr(key) if _number(key) else f"<{type(key).__name__}>"
+
+
+def _unknown(
+    prefix: str, keys: Iterable[object], known: Sequence[str], what: str, problems: list[Problem]
+) -> None:
+    """One problem for each of the first `MAX_LISTED` unknown keys, then a count."""
+    extra = 0
+    names = frozenset(known)
+    for key in keys:
+        if key in names:
+            continue
+        extra += 1
+        if extra <= MAX_LISTED:
+            path = f"{prefix}.{_key(key)}" if prefix else _key(key)
+            problems.append(Problem(path, f"unknown {what}{_hint(key, known)}"))
+    if extra > MAX_LISTED:
+        more = extra - MAX_LISTED
+        problems.append(Problem(prefix, f"{more} more unknown {what} keys not listed"))
 
 
 def _value_problem(path: str, value: object, allowed: frozenset[str]) -> Problem:
@@ -118,9 +167,7 @@ def validate_answers(inst: Instrument, raw: Mapping[str, Any]) -> Answers:
     problems: list[Problem] = []
     if not isinstance(raw, Mapping):
         raise AnswerError([Problem("", "answers must be a mapping")], inst.id)
-    for key in raw:
-        if key not in TOP_LEVEL:
-            problems.append(Problem(str(key), f"unknown key{_hint(str(key), TOP_LEVEL)}"))
+    _unknown("", raw, TOP_LEVEL, "key", problems)
     ratings, notes = _items(inst, raw.get("items"), problems)
     context = _context(inst, raw.get("context"), problems)
     judgements, texts = _judgements(inst, raw.get("judgements"), problems)
@@ -146,10 +193,13 @@ def _items(
     if not isinstance(raw, Mapping):
         problems.append(Problem("items", "must be a mapping of item id to answer"))
         raw = {}
-    for key in raw:
-        if key not in plan.items:
-            hint = _hint(str(key), list(plan.items))
-            problems.append(Problem(f"items.{key}", f"unknown item{hint}"))
+    if len(raw) > len(plan.items):
+        _unknown("items", raw, list(plan.items), "item", problems)
+    else:  # the common case, without building a list
+        for key in raw:
+            if key not in plan.items:
+                _unknown("items", raw, list(plan.items), "item", problems)
+                break
     primary = plan.primary
     for ident, item in plan.items.items():
         given = raw.get(ident)
@@ -206,10 +256,14 @@ def _rating(
             notes[item.id] = text
     if seen != len(given):
         dims = ", ".join(repr(d) for d in [*item.allowed, "note"])
-        for key, value in given.items():
-            if key not in item.allowed and key != "note" and value is not None:
-                message = f"unknown dimension; expected one of {dims}"
-                problems.append(Problem(f"{path}.{key}", message))
+        extra = [k for k, v in given.items() if k not in item.allowed and k != "note"]
+        extra = [k for k in extra if given[k] is not None]
+        for key in extra[:MAX_LISTED]:
+            message = f"unknown dimension; expected one of {dims}"
+            problems.append(Problem(f"{path}.{_key(key)}", message))
+        if len(extra) > MAX_LISTED:
+            more = len(extra) - MAX_LISTED
+            problems.append(Problem(path, f"{more} more unknown dimensions not listed"))
     return rating
 
 
@@ -220,12 +274,7 @@ def _context(inst: Instrument, raw: object, problems: list[Problem]) -> dict[str
     if not isinstance(raw, Mapping):
         problems.append(Problem("context", "must be a mapping of field id to value"))
         raw = {}
-    fields = {f.id: f for f in inst.context}
-    for key in raw:
-        if key not in fields:
-            problems.append(
-                Problem(f"context.{key}", f"unknown field{_hint(str(key), list(fields))}")
-            )
+    _unknown("context", raw, [f.id for f in inst.context], "field", problems)
     for field in inst.context:
         path = f"context.{field.id}"
         value = raw.get(field.id)
@@ -242,6 +291,8 @@ def _context(inst: Instrument, raw: object, problems: list[Problem]) -> dict[str
             continue
         if not _context_ok(field, value):
             expected = _context_expected(field)
+            if isinstance(value, int) and not _number(value):
+                expected = f"a whole number from {-MAX_INT} to {MAX_INT}"
             problems.append(Problem(path, f"{_shown(value)} is not allowed; expected {expected}"))
             continue
         out[field.id] = value
@@ -256,6 +307,7 @@ def _context_ok(field: ContextField, value: object) -> bool:
     return (
         isinstance(value, int)
         and not isinstance(value, bool)
+        and -MAX_INT <= value <= MAX_INT
         and (field.min is None or value >= field.min)
         and (field.max is None or value <= field.max)
     )
@@ -265,7 +317,7 @@ def _context_expected(field: ContextField) -> str:
     if field.type == "bool":
         return "true or false"
     if field.type == "choice":
-        return _expected([ch.id for ch in field.choices])
+        return _expected([ch.id for ch in field.choices]).removeprefix("expected ")
     bounds = [
         f">= {field.min}" if field.min is not None else "",
         f"<= {field.max}" if field.max is not None else "",
@@ -284,14 +336,13 @@ def _judgements(
         problems.append(Problem("judgements", "must be a mapping of judgement id to value"))
         return levels, texts
     known = {j.id: j for j in inst.judgements}
+    _unknown("judgements", raw, list(known), "judgement", problems)
     for key, value in raw.items():
-        path = f"judgements.{key}"
         judgement = known.get(key)
-        if judgement is None:
-            problems.append(Problem(path, f"unknown judgement{_hint(str(key), list(known))}"))
-        elif value is None:
+        if judgement is None or value is None:
             continue
-        elif judgement.type == "text":
+        path = f"judgements.{judgement.id}"
+        if judgement.type == "text":
             text = _text(path, value, problems)
             if text is not None:
                 texts[key] = text
@@ -312,7 +363,13 @@ def _text(path: str, value: object, problems: list[Problem]) -> str | None:
     if len(value) > MAX_TEXT:
         problems.append(Problem(path, f"is {len(value)} characters; the limit is {MAX_TEXT}"))
         return None
-    return value
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        problems.append(Problem(path, "is not valid Unicode text (it holds a lone surrogate)"))
+        return None
+    # A str subclass (markupsafe.Markup, say) could carry behaviour; keep plain text.
+    return value if type(value) is str else str.__str__(value)
 
 
 def _date(path: str, value: object, problems: list[Problem]) -> str | None:
@@ -339,14 +396,20 @@ def _assessors(raw: object, problems: list[Problem]) -> list[dict[str, str]]:
         problems.append(Problem("assessors", f"at most {MAX_ASSESSORS} assessors (a pair)"))
     out = []
     for i, person in enumerate(raw):
+        if i == MAX_LISTED:  # the count above already refuses the list
+            break
         path = f"assessors.{i}"
         if not isinstance(person, Mapping) or not isinstance(person.get("role"), str):
             problems.append(Problem(path, "must be a mapping with a 'role' (text)"))
             continue
-        extra = sorted(str(k) for k in person if k not in ("role", "id"))
+        extra = sorted(_key(k) for k in person if k not in ("role", "id"))
         if extra:
-            problems.append(Problem(path, f"unknown keys {extra}; expected 'role' and 'id'"))
-        entry = {"role": person["role"]}
+            shown = extra[:MAX_LISTED]
+            problems.append(Problem(path, f"unknown keys {shown}; expected 'role' and 'id'"))
+        role = _text(f"{path}.role", person["role"], problems)
+        if role is None:
+            continue
+        entry = {"role": role}
         if person.get("id") is not None:
             ident = _text(f"{path}.id", person["id"], problems)
             if ident is not None:

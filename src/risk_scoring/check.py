@@ -431,7 +431,7 @@ def _check_instrument(
     if catalogue_problems:
         findings.append(_skipped(path, root, "the measures catalogue has errors"))
         return findings, len(files)
-    findings.extend(_golden(inst, path, root, files, definition_broken=bool(broken)))
+    findings.extend(_golden(inst, doc, files, definition_broken=bool(broken)))
     if not properties:
         return findings, len(files)
     if any(f.severity == "error" for f in findings):
@@ -476,13 +476,9 @@ def _measure_ids(inst: Instrument) -> tuple[list[str], list[Finding]]:
 
 
 def _golden(
-    inst: Instrument,
-    path: Path,
-    root: tuple[int | None, int | None],
-    files: list[Path],
-    *,
-    definition_broken: bool,
+    inst: Instrument, doc: _yaml.Document, files: list[Path], *, definition_broken: bool
 ) -> list[Finding]:
+    path, root = Path(doc.source), _root(doc)
     if not files:
         folder = Path(inst.origin).parent / "cases" / inst.id
         return [
@@ -522,16 +518,12 @@ def _golden(
         )
     missing = [level for level in inst.levels if level not in reached]
     if missing:
-        findings.append(
-            Finding(
-                "levels",
-                "no golden case expects level " + ", ".join(map(repr, missing)),
-                str(path),
-                *root,
-                severity="note",
-                stage="case",
-            )
+        problem = doc.problem(
+            ("levels",),
+            "no golden case expects level " + ", ".join(map(repr, missing)),
+            at_key=True,
         )
+        findings.append(_finding(problem, "note", "case"))
     return findings
 
 
@@ -613,6 +605,12 @@ def check_properties(
         ]
     from .testing import answers, higher_answer
 
+    quiet_checks = [
+        getattr(HealthCheck, name)
+        for name in ("too_slow", "filter_too_much", "data_too_large", "large_base_example")
+        if hasattr(HealthCheck, name)
+    ]
+
     def decorate(test: Any) -> Any:
         configured = settings(
             max_examples=max_examples,
@@ -621,7 +619,7 @@ def check_properties(
             derandomize=False,
             print_blob=False,
             verbosity=Verbosity.quiet,
-            suppress_health_check=list(HealthCheck),
+            suppress_health_check=quiet_checks,
         )(given(st.data())(test))
         return fixed_seed(seed)(configured)
 

@@ -246,6 +246,11 @@ class Instrument(Model):
 
         return assess(self, answers)
 
+    def _repr_html_(self) -> str:
+        from .display import instrument_html
+
+        return instrument_html(self)
+
     def __repr__(self) -> str:
         return f"<Instrument {self.id} {self.version} ({self.kind}, {len(self.items)} items)>"
 

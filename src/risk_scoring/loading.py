@@ -22,6 +22,9 @@ from .errors import InstrumentError, InstrumentNotFoundError, Problem
 from .instrument import Instrument
 
 CATALOGUE_FILE = "measures.yaml"
+MAX_ITEMS = 200
+"""Items in one instrument (the largest built-in has 30); file size, nesting depth and
+the number of values are bounded by `_yaml.MAX_BYTES`, `MAX_DEPTH` and `MAX_NODES`."""
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -140,6 +143,9 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
 
 def _read_instrument(path: Path) -> Instrument:
     inst, doc = _parse(path, Instrument)
+    if len(inst.items) > MAX_ITEMS:
+        message = f"{len(inst.items)} items; the limit is {MAX_ITEMS}"
+        raise InstrumentError([doc.problem(("items",), message)], str(path))
     inst._origin = str(path)
     catalogue = catalogue_for(inst)
     found = references.check(inst, catalogue.by_id)

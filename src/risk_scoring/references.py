@@ -214,7 +214,11 @@ def _item_values(
         if item is None:
             yield (*loc, "id" if len(ids) == 1 else "items"), f"unknown item {ident!r}"
         elif dim is not None:
-            allowed.update(v.id for v in inst.scale_for(item, dim).values)
+            scale = inst.scale_by_id.get(
+                item.scale if dim is inst.primary and item.scale else dim.scale
+            )
+            if scale is not None:  # an unknown scale is reported by _structure
+                allowed.update(v.id for v in scale.values)
     if dim is not None and allowed:
         for value in values:
             if value not in allowed:

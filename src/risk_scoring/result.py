@@ -15,14 +15,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import Problem, ResultError
-
 from .instrument import Kind, Priority
 
 ContextValue = bool | int | str | None
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 # The parts of a Result are frozen dataclasses rather than models: thousands are made
@@ -113,6 +112,11 @@ class Result(_Frozen):
     assessors: list[Assessor]
     assessed_on: str | None
     case_ref: str | None = Field(repr=False)
+
+    def _repr_html_(self) -> str:
+        from .display import result_html
+
+        return result_html(self)
 
     @classmethod
     def model_validate_json(

@@ -166,7 +166,7 @@ def _by_bands(
         known = len(inst.items) - len(unknown)
         total = round(total * len(inst.items) / known, 2) if known else 0.0
         trace.append(Step(kind="total", rule="prorate", outcome=f"{total:g}", evidence=()))
-    rank = bisect_right(plan.bounds, total) - 1
+    rank = max(0, bisect_right(plan.bounds, total) - 1)
     levels = inst.levels
     trace.append(
         Step(kind="band", rule=levels[rank], outcome=levels[rank], evidence=(f"score={total:g}",))

@@ -1,0 +1,225 @@
+"""The documentation: generated pages are up to date, references are complete, the site builds.
+
+The pages under ``docs/instruments/``, ``docs/measures.md`` and ``docs/unverified.md`` are
+generated from the instrument YAML by ``scripts/gen_docs.py``; a change to a definition
+without regenerating them fails here. Run ``make docs`` (or
+``python scripts/gen_docs.py``) to bring them up to date.
+
+The site build runs wherever mkdocs is installed (the ``dev`` extra, so in CI); with the
+``CI`` environment variable set, a missing mkdocs is a failure rather than a skip.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+import types
+import typing
+from pathlib import Path
+
+import pytest
+import yaml
+from pydantic import BaseModel
+
+import risk_scoring as rs
+from risk_scoring.catalogue import Catalogue
+from risk_scoring.instrument import Instrument
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+
+
+def _load_script(name: str) -> types.ModuleType:
+    path = ROOT / "scripts" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"_docs_{name}", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+gen_docs = _load_script("gen_docs")
+griffe_doctest = _load_script("griffe_doctest")
+
+
+@pytest.fixture(scope="module")
+def pages() -> dict[Path, str]:
+    generated: dict[Path, str] = gen_docs.generate()
+    return generated
+
+
+def test_generated_pages_are_up_to_date(pages: dict[Path, str]) -> None:
+    stale = [path.relative_to(ROOT).as_posix() for path in gen_docs.stale(pages)]
+    assert not stale, (
+        f"generated documentation is out of date: {', '.join(stale)}; "
+        "run `make docs` (or python scripts/gen_docs.py)"
+    )
+
+
+def test_generation_is_deterministic(pages: dict[Path, str]) -> None:
+    assert gen_docs.generate() == pages
+
+
+def test_every_instrument_has_a_page(pages: dict[Path, str]) -> None:
+    for ident in rs.list_instruments():
+        assert DOCS / "instruments" / f"{ident}.md" in pages
+
+
+def test_instrument_page_lists_items_levels_rules_and_unverified(
+    pages: dict[Path, str],
+) -> None:
+    for ident in rs.list_instruments():
+        inst = rs.load_instrument(ident)
+        page = pages[DOCS / "instruments" / f"{ident}.md"]
+        for heading in (
+            "## How the level is reached",
+            "## Levels",
+            "## Scales",
+            "## Items",
+            "## Judgements",
+            "## Warnings",
+            "## Measure rules",
+            "## Sources",
+            "## Unverified values",
+        ):
+            assert heading in page, (ident, heading)
+        for item in inst.items:
+            assert f"| `{item.id}` |" in page, (ident, item.id)
+        for level in inst.levels:
+            assert f"| `{level}` |" in page, (ident, level)
+        rules = [r.id for r in inst.escalations] + [r.id for r in inst.warning_rules]
+        for rule in rules + [r.id for r in inst.measure_rules]:
+            assert f"| `{rule}` |" in page, (ident, rule)
+        assert inst.digest in page
+
+
+def test_unverified_listing_counts_every_value(pages: dict[Path, str]) -> None:
+    from risk_scoring.check import unverified
+
+    page = pages[DOCS / "unverified.md"]
+    total = sum(len(unverified(rs.load_instrument(i))) for i in rs.list_instruments())
+    total += len(unverified(rs.load_catalogue(), ROOT / "instruments" / "measures.yaml"))
+    assert f"| **Total** | **{total}** |" in page
+
+
+def test_measures_page_has_every_measure(pages: dict[Path, str]) -> None:
+    page = pages[DOCS / "measures.md"]
+    for measure in rs.load_catalogue().measures:
+        assert f"{{#{measure.id}}}" in page
+
+
+def test_nav_lists_every_generated_page() -> None:
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    listed: set[str] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, str):
+            listed.add(node)
+        elif isinstance(node, list):
+            for part in node:
+                walk(part)
+        elif isinstance(node, dict):
+            for part in node.values():
+                walk(part)
+
+    walk(config["nav"])
+    for ident in rs.list_instruments():
+        assert f"instruments/{ident}.md" in listed
+    pages = {p.relative_to(DOCS).as_posix() for p in DOCS.rglob("*.md")}
+    assert pages <= listed, f"pages missing from the nav: {sorted(pages - listed)}"
+
+
+# --- Hand-written references stay complete ------------------------------------------
+
+
+def _models(root: type[BaseModel]) -> list[type[BaseModel]]:
+    """`root` and every model reachable through its fields, in a stable order."""
+    found: list[type[BaseModel]] = []
+
+    def visit(annotation: object) -> None:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            if annotation not in found:
+                found.append(annotation)
+                for info in annotation.model_fields.values():
+                    visit(info.annotation)
+            return
+        for arg in typing.get_args(annotation):
+            visit(arg)
+
+    visit(root)
+    return found
+
+
+@pytest.mark.parametrize("root", [Instrument, Catalogue], ids=["instrument", "catalogue"])
+def test_authoring_reference_names_every_yaml_key(root: type[BaseModel]) -> None:
+    text = (DOCS / "authoring.md").read_text(encoding="utf-8")
+    missing = sorted(
+        {
+            f"{model.__name__}.{info.alias or name}"
+            for model in _models(root)
+            for name, info in model.model_fields.items()
+            if f"`{info.alias or name}`" not in text
+        }
+    )
+    assert not missing, f"docs/authoring.md does not document: {', '.join(missing)}"
+
+
+def test_authoring_example_instrument_loads(tmp_path: Path) -> None:
+    text = (DOCS / "authoring.md").read_text(encoding="utf-8")
+    found = re.search(r"<!-- example-instrument -->\n```yaml\n(.*?)```", text, re.S)
+    assert found, "the example instrument block is missing from docs/authoring.md"
+    path = tmp_path / "example-spj.yaml"
+    path.write_text(found.group(1), encoding="utf-8")
+    inst = rs.load_instrument(path)
+    result = inst.assess(
+        {
+            "items": {"A1": "Y", "A2": "N"},
+            "judgements": {"serious_harm": "moderate", "imminent_violence": "high"},
+        }
+    )
+    assert result.level == "high"
+    assert [m.id for m in result.measures] == ["besoksforbud"]
+
+
+def test_api_reference_covers_every_public_name() -> None:
+    text = (DOCS / "api.md").read_text(encoding="utf-8")
+    missing = [
+        name
+        for name in rs.__all__
+        if name != "__version__" and not re.search(rf"\b{re.escape(name)}\b", text)
+    ]
+    assert not missing, f"docs/api.md does not document: {', '.join(missing)}"
+
+
+def test_doctest_lines_become_code_blocks() -> None:
+    text = 'Load it.\n\n>>> x["a"]["b"]  # doctest: +SKIP\n1\n\nMore text.'
+    assert griffe_doctest.fence_doctests(text) == (
+        'Load it.\n\n```pycon\n>>> x["a"]["b"]\n1\n```\n\nMore text.'
+    )
+
+
+# --- The site builds with warnings as errors ----------------------------------------
+
+
+def test_site_builds_strict(tmp_path: Path) -> None:
+    if importlib.util.find_spec("mkdocs") is None:
+        if os.environ.get("CI"):
+            pytest.fail("mkdocs is not installed; CI installs the dev extra")
+        pytest.skip("mkdocs is not installed (pip install -e '.[dev]')")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    assert (tmp_path / "instruments" / "sara-v3" / "index.html").is_file()
