@@ -11,12 +11,11 @@ import warnings
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 import risk_scoring as rs
-from risk_scoring.agreement import agreement, weighted_kappa
-from risk_scoring.compare import ComparisonError, InstrumentVersionWarning
+from risk_scoring.rater_agreement import agreement, weighted_kappa
+from risk_scoring.reassessment import ComparisonError, InstrumentVersionWarning
 
 NO = {str(n): "no" for n in range(1, 25)}
 SARA_ITEMS = [f"N{i}" for i in range(1, 9)] + [f"P{i}" for i in range(1, 11)]

@@ -112,3 +112,9 @@ def test_assessed_on_must_be_an_iso_date(tiny_spj: rs.Instrument) -> None:
 def test_answers_that_are_not_a_mapping_are_refused(tiny_spj: rs.Instrument) -> None:
     with pytest.raises(rs.AnswerError, match="answers must be a mapping"):
         tiny_spj.assess(["A1"])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("written", ["20261122", "2026-W47-7", "2026-02-30"])
+def test_dates_other_than_yyyy_mm_dd_are_refused(tiny_spj: rs.Instrument, written: str) -> None:
+    answers = {"items": {"A1": "Y", "A2": "N", "B1": "N"}, "assessed_on": written}
+    assert problems(tiny_spj, answers) == ["assessed_on: must be a date written YYYY-MM-DD"]

@@ -16,8 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 import risk_scoring as rs
 from risk_scoring.batch import RowError, assess_many
@@ -286,7 +285,7 @@ def test_frame_to_answers_follows_the_documented_row_rule() -> None:
 def test_importing_the_analysis_modules_loads_no_optional_library() -> None:
     code = (
         "import sys, risk_scoring, risk_scoring.frames, risk_scoring.batch, "
-        "risk_scoring.compare, risk_scoring.agreement, risk_scoring.display, "
+        "risk_scoring.reassessment, risk_scoring.rater_agreement, risk_scoring.display, "
         "risk_scoring.plots;"
         "heavy = {'pandas', 'numpy', 'matplotlib', 'dask'} & set(sys.modules);"
         "assert not heavy, heavy"

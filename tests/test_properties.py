@@ -9,8 +9,7 @@ Assessment's "never lived together", lower the total by design and are left out)
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 import risk_scoring as rs
 from risk_scoring.testing import answers, invalid_answers

@@ -5,18 +5,24 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 import risk_scoring as rs
 
 
 def test_all_lists_exactly_the_public_names() -> None:
-    import types
+    assert sorted(rs.__all__) == sorted(dir(rs))
+    for name in rs.__all__:
+        assert getattr(rs, name) is not None
+    with pytest.raises(AttributeError):
+        _ = rs.no_such_name
 
-    public = {
-        name
-        for name, value in vars(rs).items()
-        if not name.startswith("_") and not isinstance(value, types.ModuleType)
-    }
-    assert sorted(rs.__all__) == sorted((public - {"annotations"}) | {"__version__"})
+
+def test_public_names_live_where_the_export_table_says() -> None:
+    import importlib
+
+    for name, module in rs._EXPORTS.items():
+        assert getattr(importlib.import_module(module, "risk_scoring"), name) is getattr(rs, name)
 
 
 def test_every_error_derives_from_the_shared_base() -> None:
@@ -45,3 +51,10 @@ def test_list_instruments_is_sorted_and_loadable() -> None:
         assert inst.kind in ("actuarial", "checklist", "spj")
         assert len(inst.digest) == 64
         assert inst.levels == [level.id for level in inst.level_definitions]
+
+
+def test_no_public_name_is_shadowed_by_a_submodule() -> None:
+    import pkgutil
+
+    modules = {m.name for m in pkgutil.iter_modules(rs.__path__)}
+    assert not modules & set(rs.__all__)

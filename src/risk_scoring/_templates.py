@@ -245,17 +245,28 @@ def _where(tb: TracebackType | None) -> str:
     return found
 
 
+_TEMPLATE_NAME = re.compile(r"[\w./-]{1,120}\.(?:j2|html|md|txt)")
+_NAME = re.compile(r"[A-Za-z_][\w.]{0,60}(?: object)?")
+
+
 def _failure(exc: BaseException, name: str) -> ReportError:
     where = _where(exc.__traceback__) or name
     if isinstance(exc, jinja2.TemplateSyntaxError):
         where = f"{Path(exc.filename or exc.name or name).name}, line {exc.lineno}"
         return ReportError(f"template {where}: syntax error: {exc.message}")
     if isinstance(exc, jinja2.TemplateNotFound):
-        return ReportError(f"template {exc.name!r} not found (needed by {name})")
+        # A template can name what it includes from free text, so only file-like names
+        # are quoted.
+        missing = repr(exc.name) if _TEMPLATE_NAME.fullmatch(str(exc.name)) else "a template"
+        return ReportError(f"template {where}: {missing} not found (needed by {name})")
     if isinstance(exc, SecurityError):
         return ReportError(f"template {where}: refused by the sandbox: {exc.message}")
     if isinstance(exc, jinja2.UndefinedError):
-        return ReportError(f"template {where}: undefined: {exc.message}")
+        # Names a template typed are identifiers; a key looked up from free text may not be.
+        quoted = re.findall(r"'([^']*)'", exc.message or "")
+        if all(_NAME.fullmatch(part) for part in quoted):
+            return ReportError(f"template {where}: undefined: {exc.message}")
+        return ReportError(f"template {where}: undefined value (its key is not shown)")
     if isinstance(exc, jinja2.TemplateError):
         return ReportError(f"template {where}: {exc.message}")
     return ReportError(f"template {where}: {type(exc).__name__} while rendering")

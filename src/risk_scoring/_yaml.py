@@ -25,6 +25,7 @@ MAX_NODES = 50_000
 """Values (scalars, mappings and sequences, keys included) in one file. The largest
 built-in instrument has about 1,600; PyYAML composes roughly 50,000 a second."""
 
+_NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
 _CODE_KEY = re.compile(r"[A-Za-z0-9_.+-]{1,40}")
 _CORE_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq")
@@ -38,34 +39,42 @@ class _Refused(yaml.MarkedYAMLError):
         super().__init__(problem=problem, problem_mark=mark)
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader without YAML 1.1 booleans or sexagesimal numbers, refusing aliases."""
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    _depth = 0
-    _nodes = 0
 
-    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
-        event = self.peek_event()  # type: ignore[no-untyped-call]
+class _Loader(_Base):  # type: ignore[misc]
+    """Safe loader (libyaml's when present) without YAML 1.1 booleans or sexagesimals."""
+
+
+def _scan(text: str) -> None:
+    """Refuse aliases, anchors, over-deep nesting and too many values, before composing.
+
+    This walks the event stream, which the parser produces without recursion, so a
+    hostile file is refused before any tree is built from it.
+    """
+    depth = nodes = 0
+    for event in yaml.parse(text, Loader=_Base):
         if isinstance(event, yaml.AliasEvent):
             raise _Refused("aliases (*name) are not allowed", event.start_mark)
-        if getattr(event, "anchor", None) is not None:
+        if not isinstance(event, yaml.NodeEvent):
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+            continue
+        if event.anchor is not None:
             raise _Refused("anchors (&name) are not allowed", event.start_mark)
-        self._nodes += 1
-        if self._nodes > MAX_NODES:
+        nodes += 1
+        if nodes > MAX_NODES:
             raise _Refused(f"more than {MAX_NODES} values in one file", event.start_mark)
-        self._depth += 1
-        if self._depth > MAX_DEPTH:
-            raise _Refused(f"nesting deeper than {MAX_DEPTH} levels", event.start_mark)
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _Refused(f"nesting deeper than {MAX_DEPTH} levels", event.start_mark)
 
 
 def _without(tag: str) -> dict[Any, list[tuple[str, re.Pattern[str]]]]:
     return {
         first: [(t, rx) for t, rx in resolvers if t != tag]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+        for first, resolvers in _Base.yaml_implicit_resolvers.items()
     }
 
 
@@ -156,11 +165,12 @@ def parse(raw: bytes | str, source: str) -> Document:
     Raises `YAMLProblems` listing what is wrong, each with a position where one exists.
     """
     text = _decode(raw, source)
+    special = _NON_PRINTABLE.search(text)
+    if special is not None:
+        raise YAMLProblems([_special(special.start(), text, source)])
+    loader = _Loader(text)
     try:
-        loader = _Loader(text)
-    except yaml.reader.ReaderError as exc:  # a special character, found before parsing
-        raise YAMLProblems([_special(exc, text, source)]) from None
-    try:
+        _scan(text)
         root = loader.get_single_node()
         problems = _check_tree(root, source) if root is not None else []
         if problems:
@@ -179,13 +189,11 @@ def parse(raw: bytes | str, source: str) -> Document:
     return Document(data, root, source)
 
 
-def _special(exc: yaml.reader.ReaderError, text: str, source: str) -> Problem:
+def _special(at: int, text: str, source: str) -> Problem:
     """The position of a character YAML does not allow (NUL, other controls, U+FFFE)."""
-    at = exc.position
     line = text.count("\n", 0, at) + 1
     column = at - (text.rfind("\n", 0, at) + 1) + 1
-    code = exc.character if isinstance(exc.character, int) else ord(exc.character)
-    message = f"special character U+{code:04X} is not allowed"
+    message = f"special character U+{ord(text[at]):04X} is not allowed"
     return Problem("", message, source, line, column)
 
 

@@ -28,6 +28,7 @@ from .errors import AnswerError, Problem
 from .instrument import ContextField, Instrument
 
 MAX_TEXT = 20_000
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _CODE = re.compile(r"[A-Za-z0-9_.+-]{1,24}")
 MAX_ASSESSORS = 2
 MAX_INT = 2**53 - 1
@@ -377,7 +378,8 @@ def _date(path: str, value: object, problems: list[Problem]) -> str | None:
         return None
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value.isoformat()
-    if isinstance(value, str):
+    # fromisoformat alone would also take 20261122 and week dates on Python 3.11+.
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
         try:
             return dt.date.fromisoformat(value).isoformat()
         except ValueError:

@@ -589,9 +589,14 @@ def check_properties(
             document = None
     root = _root(document) if document is not None else (None, None)
     try:
-        from hypothesis import HealthCheck, Verbosity, given, settings
-        from hypothesis import seed as fixed_seed
-        from hypothesis import strategies as st
+        from hypothesis import (
+            HealthCheck,
+            Verbosity,
+            given,
+            seed as fixed_seed,
+            settings,
+            strategies as st,
+        )
     except ImportError:  # pragma: no cover - hypothesis is in the testing and dev extras
         return [
             Finding(

@@ -178,9 +178,6 @@ _TAG_OF: dict[type[Model], str] = {
     JudgementIs: "judgement",
 }
 
-for _model in _TAG_OF:
-    _model.model_rebuild()
-
 AnyCondition = (
     AllOf | AnyOf | Not | ItemIs | Count | ScoreAtLeast | LevelAtLeast | ContextIs | JudgementIs
 )

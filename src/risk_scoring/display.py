@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .agreement import Agreement
-    from .compare import Comparison
     from .instrument import Instrument
+    from .rater_agreement import Agreement
+    from .reassessment import Comparison
     from .result import Result
 
 __all__ = [

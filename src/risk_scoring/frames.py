@@ -52,8 +52,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, cast
 
-from . import answers as _answers
-from . import scoring as _scoring
+from . import answers as _answers, scoring as _scoring
 from .assessment import assess
 from .batch import RowError
 from .conditions import (

@@ -105,7 +105,7 @@ class Result(_Frozen):
     provenance: Provenance
     ratings: dict[str, dict[str, str]]
     notes: dict[str, str] = Field(repr=False)
-    context: dict[str, ContextValue]
+    context: dict[str, ContextValue] = Field(repr=False)
     judgements: dict[str, str]
     judgement_texts: dict[str, str] = Field(repr=False)
     justification: str | None = Field(repr=False)
@@ -133,7 +133,10 @@ class Result(_Frozen):
         try:
             return super().model_validate_json(json_data, strict=strict, context=context)
         except ValidationError as exc:
-            raise ResultError(_problems(exc)) from None
+            problems = _problems(exc)
+        # Raised outside the handler: pydantic's error quotes the input, and would
+        # otherwise travel along as __context__.
+        raise ResultError(problems)
 
     @classmethod
     def model_validate(
@@ -153,7 +156,8 @@ class Result(_Frozen):
                 obj, strict=strict, from_attributes=from_attributes, context=context
             )
         except ValidationError as exc:
-            raise ResultError(_problems(exc)) from None
+            problems = _problems(exc)
+        raise ResultError(problems)
 
     @classmethod
     def _assemble(cls, **values: object) -> Result:
@@ -171,8 +175,13 @@ class Result(_Frozen):
 
 
 def _problems(exc: ValidationError) -> list[Problem]:
-    """Pydantic's errors as our Problems, without the input values (they may be personal)."""
-    return [
-        Problem(".".join(map(str, e["loc"])), e["msg"])
-        for e in exc.errors(include_url=False, include_input=False, include_context=False)
-    ]
+    """Pydantic's errors as our Problems, without input values or unknown keys (both may
+    be personal data: a key of `notes` or `context` is not ours to quote)."""
+    problems = []
+    for error in exc.errors(include_url=False, include_input=False, include_context=False):
+        loc = [str(part) for part in error["loc"]]
+        if error["type"] == "extra_forbidden":
+            problems.append(Problem(".".join(loc[:-1]), "unknown key"))
+        else:
+            problems.append(Problem(".".join(loc), error["msg"]))
+    return problems

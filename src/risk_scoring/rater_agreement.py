@@ -33,8 +33,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .compare import ComparisonError, check_versions, resolve_instrument
 from .instrument import Instrument
+from .reassessment import ComparisonError, check_versions, resolve_instrument
 from .result import Result
 
 __all__ = ["Agreement", "Kappa", "agreement", "weighted_kappa"]

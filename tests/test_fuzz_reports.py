@@ -1,0 +1,296 @@
+"""Free text in reports: never broken markup, never an unescaped character.
+
+Threat model: docs/security.md §2 and §4. Analysts (and other systems) type notes,
+justifications, case references, text judgements, text context fields, assessor ids
+and roles; a report must show each exactly as text. The fuzz tests fill every one of
+those fields with arbitrary Unicode and injection payloads, render every format, and
+compare the rendered structure with the same report rendered with a harmless stand-in
+("Z") in each field:
+
+- HTML is parsed with `html.parser`: the sequence of tags, attributes, comments and
+  declarations must be identical (free text added or removed no markup), and each
+  text must appear in the parsed character data exactly.
+- Markdown is parsed with Python-Markdown (and with markdown-it, CommonMark, when it
+  is installed): identical block and inline structure, no raw HTML, links, emphasis,
+  code, headings, lists or table cells from free text; with markdown-it each text must
+  also read back as itself.
+- Text must hold no control character (terminal escapes) but newline and tab, and each
+  text (with control characters removed) must appear, up to line wrapping.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, strategies as st
+
+import risk_scoring as rs
+from risk_scoring.testing import answers
+from tests.security_support import (
+    PAYLOADS,
+    fill_free_text,
+    free_text_fields,
+    fuzz,
+    hostile_text,
+    write_free_text_instrument,
+)
+
+
+def _optional(module: str) -> Any:
+    try:
+        return importlib.import_module(module)
+    except ImportError:  # pragma: no cover - depends on the environment
+        return None
+
+
+python_markdown = importlib.import_module("markdown")  # Python-Markdown, with mkdocs (dev)
+markdown_it = _optional("markdown_it")  # markdown-it-py (CommonMark), when installed
+
+INSTRUMENTS = rs.list_instruments()
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+ROLE = "assessors.0.role"
+
+
+@pytest.fixture(scope="module")
+def free_text(tmp_path_factory: pytest.TempPathFactory) -> rs.Instrument:
+    return write_free_text_instrument(tmp_path_factory.mktemp("reports"))
+
+
+def shown(field: str, text: str) -> str:
+    """How the report shows `text` typed into `field`: control characters removed."""
+    cleaned = CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return cleaned.replace("_", " ") if field == ROLE else cleaned
+
+
+def stand_in(field: str, text: str) -> str:
+    """A harmless text that a template treats like `text` (empty stays empty)."""
+    return "Z" if shown(field, text).strip() else text
+
+
+def _assess(inst: rs.Instrument, base: dict[str, Any], texts: dict[str, str]) -> rs.Result:
+    raw = fill_free_text(inst, base, texts)
+    raw["assessors"][0]["role"] = texts[ROLE]
+    return inst.assess(raw)
+
+
+# --- HTML ------------------------------------------------------------------------------
+
+
+class _Structure(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.events: list[tuple[Any, ...]] = []
+        self.data: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.events.append(("start", tag, tuple(attrs)))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.events.append(("startend", tag, tuple(attrs)))
+
+    def handle_endtag(self, tag: str) -> None:
+        self.events.append(("end", tag))
+
+    def handle_data(self, data: str) -> None:
+        self.data.append(data)
+
+    def handle_comment(self, data: str) -> None:
+        self.events.append(("comment", data))
+
+    def handle_decl(self, decl: str) -> None:
+        self.events.append(("decl", decl))
+
+    def handle_pi(self, data: str) -> None:
+        self.events.append(("pi", data))
+
+    def unknown_decl(self, data: str) -> None:
+        self.events.append(("unknown_decl", data))
+
+
+def html_structure(document: str) -> tuple[list[tuple[Any, ...]], str]:
+    parser = _Structure()
+    parser.feed(document)
+    parser.close()
+    return parser.events, "".join(parser.data)
+
+
+VOID = {"meta", "br", "hr", "img", "input", "link", "col", "wbr", "source", "area", "base"}
+
+
+def assert_balanced(events: list[tuple[Any, ...]]) -> None:
+    stack: list[str] = []
+    for event in events:
+        if event[0] == "start" and event[1] not in VOID:
+            stack.append(event[1])
+        elif event[0] == "end":
+            assert stack, f"</{event[1]}> closes nothing"
+            assert stack[-1] == event[1], f"</{event[1]}> closes <{stack[-1]}>"
+            stack.pop()
+    assert not stack, f"unclosed: {stack}"
+
+
+# --- Markdown --------------------------------------------------------------------------
+
+
+def python_markdown_structure(document: str) -> list[tuple[Any, ...]]:
+    html = python_markdown.markdown(document, extensions=["tables"])
+    events, _text = html_structure(html)
+    return [e for e in events if e[1:2] != ("br",)]
+
+
+INLINE_TEXT = {"text", "softbreak", "hardbreak", "text_special"}
+
+
+def markdown_it_structure(document: str) -> tuple[list[tuple[Any, ...]], str]:
+    assert markdown_it is not None
+    parser = markdown_it.MarkdownIt("commonmark").enable("table")
+    events: list[tuple[Any, ...]] = []
+    text: list[str] = []
+    for token in parser.parse(document):
+        if token.type == "inline":
+            for child in token.children or []:
+                if child.type in INLINE_TEXT:
+                    text.append(child.content if child.type != "softbreak" else "\n")
+                else:
+                    events.append(
+                        (
+                            child.type,
+                            child.tag,
+                            tuple(sorted(child.attrs.items())),
+                            child.markup,
+                            child.content,
+                        )
+                    )
+        else:
+            events.append(
+                (
+                    token.type,
+                    token.tag,
+                    tuple(sorted(token.attrs.items())),
+                    token.markup,
+                    token.content if token.type in ("html_block", "fence", "code_block") else "",
+                )
+            )
+    return events, "".join(text)
+
+
+def _squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+# --- the fuzz test ---------------------------------------------------------------------
+
+
+@st.composite
+def hostile_case(
+    draw: st.DrawFn, free_text: rs.Instrument
+) -> tuple[rs.Instrument, rs.Result, rs.Result, dict[str, str]]:
+    ident = draw(st.sampled_from([*INSTRUMENTS, "free-text"]))
+    inst = free_text if ident == "free-text" else rs.load_instrument(ident)
+    base = draw(answers(inst))
+    fields = [*free_text_fields(inst), ROLE]
+    texts = {field: draw(hostile_text()) for field in fields}
+    baseline = {field: stand_in(field, text) for field, text in texts.items()}
+    return inst, _assess(inst, base, texts), _assess(inst, base, baseline), texts
+
+
+def check_reports(
+    inst: rs.Instrument, result: rs.Result, baseline: rs.Result, texts: dict[str, str], lang: str
+) -> None:
+    def render(r: rs.Result, fmt: str) -> str:
+        return rs.render_report(r, fmt, lang, instrument=inst, rendered_at="2026-11-22T10:00")
+
+    # HTML: the same markup, and every text shown as character data.
+    events, data = html_structure(render(result, "html"))
+    expected_events, _ = html_structure(render(baseline, "html"))
+    assert events == expected_events, "free text changed the HTML markup"
+    assert_balanced(events)
+    for field, text in texts.items():
+        assert shown(field, text) in data, f"{field} is not shown literally in HTML"
+
+    # Markdown: the same structure under two parsers; the text reads back (CommonMark).
+    md, md_baseline = render(result, "markdown"), render(baseline, "markdown")
+    assert python_markdown_structure(md) == python_markdown_structure(md_baseline), (
+        "free text changed the Markdown structure (Python-Markdown)"
+    )
+    if markdown_it is not None:
+        got, read_back = markdown_it_structure(md)
+        want, _ = markdown_it_structure(md_baseline)
+        assert got == want, "free text changed the Markdown structure (CommonMark)"
+        squeezed = _squeeze(read_back)
+        for field, text in texts.items():
+            assert _squeeze(shown(field, text)) in squeezed, (
+                f"{field} does not read back from Markdown"
+            )
+
+    # Text: no control character; every text there, up to wrapping.
+    plain = render(result, "text")
+    assert CONTROL.search(plain) is None, "a control character reached the text report"
+    squeezed = _squeeze(plain)
+    for field, text in texts.items():
+        assert _squeeze(shown(field, text)) in squeezed, f"{field} is not shown in the text report"
+
+
+@fuzz(40)
+@given(data=st.data(), lang=st.sampled_from(["nb", "en"]))
+def test_free_text_never_breaks_markup_or_escapes_in_any_format(
+    free_text: rs.Instrument, data: st.DataObject, lang: str
+) -> None:
+    inst, result, baseline, texts = data.draw(hostile_case(free_text))
+    check_reports(inst, result, baseline, texts, lang)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_every_payload_is_inert_in_every_field(free_text: rs.Instrument, payload: str) -> None:
+    base = {
+        "items": {"A1": "Y", "A2": "N", "B1": "P"},
+        "judgements": {"harm": "low", "imminent": "high"},
+    }
+    fields = [*free_text_fields(free_text), ROLE]
+    texts = dict.fromkeys(fields, payload)
+    baseline = {field: stand_in(field, payload) for field in fields}
+    for lang in ("nb", "en"):
+        check_reports(
+            free_text,
+            _assess(free_text, base, texts),
+            _assess(free_text, base, baseline),
+            texts,
+            lang,
+        )
+
+
+def test_the_structure_check_catches_injected_markup(free_text: rs.Instrument) -> None:
+    """The comparison itself works: unescaped markup would be seen."""
+    base = {"items": {"A1": "Y", "A2": "N", "B1": "P"}}
+    result = _assess(free_text, base, dict.fromkeys([*free_text_fields(free_text), ROLE], "Z"))
+    document = rs.render_report(result, "html", "en", instrument=free_text)
+    events, _ = html_structure(document)
+    injected, _ = html_structure(document.replace(">Z<", "><b>Z</b><", 1))
+    assert events != injected
+    md = rs.render_report(result, "markdown", "en", instrument=free_text)
+    assert python_markdown_structure(md) != python_markdown_structure(md.replace(" Z", " *Z*", 1))
+
+
+# --- custom templates: files they may reach --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{% include '/etc/passwd' %}",
+        "{% include '../../../../../../etc/passwd' %}",
+        "{% extends 'risk_scoring/../../../../etc/passwd' %}",
+        "{% import '/etc/hostname' as x %}",
+    ],
+)
+def test_custom_templates_cannot_read_files_outside_their_folder(tmp_path: Path, body: str) -> None:
+    result = rs.assess("dash", {"items": {str(n): "no" for n in range(1, 25)}})
+    template = tmp_path / "report.html.j2"
+    template.write_text(body, encoding="utf-8")
+    with pytest.raises(rs.ReportError, match="not found"):
+        rs.render_report(result, "html", "en", template=template)
