@@ -20,7 +20,8 @@ def assess(instrument: Instrument | str, answers: Mapping[str, Any]) -> Result:
 
     Raises `AnswerError` listing every problem with the answers.
 
-    >>> assess("dash", {"items": {str(n): "yes" for n in range(1, 15)}}).level
+    >>> answers = {"items": {str(n): "yes" if n <= 14 else "no" for n in range(1, 25)}}
+    >>> assess("dash", answers).level
     'high'
     """
     inst = load_instrument(instrument) if isinstance(instrument, str) else instrument
