@@ -26,15 +26,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
-
-from pydantic import BaseModel
 
 import risk_scoring as rs
 from risk_scoring import conditions as c
-from risk_scoring._model import Text, Verifiable
+from risk_scoring._model import Text, Verifiable, verifiables
 from risk_scoring.check import Unverified, unverified
 from risk_scoring.golden import case_files, read_case
 from risk_scoring.instrument import Instrument, Item, Scale
@@ -181,21 +178,6 @@ def describe(cond: c.AnyCondition, inst: Instrument, nested: bool = False) -> st
 
 
 # --- Walking the models --------------------------------------------------------------
-
-
-def sourced(model: BaseModel, loc: tuple[Any, ...] = ()) -> Iterator[tuple[str, Verifiable]]:
-    """Every verifiable value in `model` that names a source, with its dotted YAML path."""
-    if isinstance(model, Verifiable) and model.source:
-        yield ".".join(map(str, loc)), model
-    for name, info in type(model).model_fields.items():
-        key = info.alias or name
-        value = getattr(model, name)
-        if isinstance(value, BaseModel):
-            yield from sourced(value, (*loc, key))
-        elif isinstance(value, tuple):
-            for index, part in enumerate(value):
-                if isinstance(part, BaseModel):
-                    yield from sourced(part, (*loc, key, index))
 
 
 def what(path: str, value: Verifiable) -> str:
@@ -587,7 +569,11 @@ def render_instrument(inst: Instrument, catalogue: rs.Catalogue) -> str:
         out.append(f"Publisher: <{inst.source.url}>\n")
     out.append(f"**Licence.** {esc(inst.source.licence.en)}\n")
     out.append(f"> {esc(inst.source.licence.nb)}\n")
-    values = [(path, value) for path, value in sourced(inst) if value.verified]
+    values = [
+        (".".join(map(str, loc)), value)
+        for loc, value in verifiables(inst)
+        if value.verified and value.source
+    ]
     if values:
         out.append("### Sources of confirmed values\n")
         out.append(

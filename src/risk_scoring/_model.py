@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 LANGUAGES = ("nb", "en")
@@ -39,3 +42,20 @@ class Verifiable(Model):
         if not self.verified and not self.source:
             raise ValueError("'verified: false' needs a 'source' saying where the value came from")
         return self
+
+
+def verifiables(
+    model: BaseModel, loc: tuple[Any, ...] = ()
+) -> Iterator[tuple[tuple[Any, ...], Verifiable]]:
+    """Every `Verifiable` inside `model`, with its YAML path (keys as written in YAML)."""
+    if isinstance(model, Verifiable):
+        yield loc, model
+    for name, info in type(model).model_fields.items():
+        key = info.alias or name
+        value = getattr(model, name)
+        if isinstance(value, BaseModel):
+            yield from verifiables(value, (*loc, key))
+        elif isinstance(value, tuple):
+            for index, part in enumerate(value):
+                if isinstance(part, BaseModel):
+                    yield from verifiables(part, (*loc, key, index))

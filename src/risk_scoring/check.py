@@ -30,15 +30,15 @@ import contextlib
 import copy
 import json
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from . import _yaml, references
-from ._model import LANGUAGES, Verifiable
+from ._model import LANGUAGES, verifiables
 from .catalogue import Catalogue
 from .errors import AnswerError, InstrumentError, Problem
 from .golden import case_files, read_case, run_case
@@ -154,7 +154,9 @@ def unverified(
         except (OSError, _yaml.YAMLProblems):
             doc = None
     found = []
-    for loc, value in _verifiables(definition, ()):
+    for loc, value in verifiables(definition):
+        if value.verified:
+            continue
         ident = getattr(value, "id", None)
         noun = _NOUNS.get(type(value).__name__, type(value).__name__.lower())
         what = f"{noun} {ident!r}" if ident is not None else noun
@@ -166,20 +168,6 @@ def unverified(
             Unverified(path, what, value.source or "", str(file) if file else None, line, column)
         )
     return found
-
-
-def _verifiables(model: BaseModel, loc: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], Any]]:
-    if isinstance(model, Verifiable) and not model.verified:
-        yield loc, model
-    for name, info in type(model).model_fields.items():
-        key = info.alias or name
-        value = getattr(model, name)
-        if isinstance(value, BaseModel):
-            yield from _verifiables(value, (*loc, key))
-        elif isinstance(value, tuple):
-            for index, part in enumerate(value):
-                if isinstance(part, BaseModel):
-                    yield from _verifiables(part, (*loc, key, index))
 
 
 @dataclass
