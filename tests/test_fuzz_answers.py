@@ -61,7 +61,8 @@ def scalars() -> st.SearchStrategy[Any]:
         st.text(max_size=30),
         st.text(st.characters(codec=None, exclude_categories=()), max_size=10),  # surrogates
         st.sampled_from(["yes", "no", "Y", "N", "P", "O", "high", "low", "moderate", "true"]),
-        st.sampled_from(["2026-11-22", "2026-13-01", "22.11.2026", "", " ", "x" * 20_001]),
+        st.sampled_from(["2026-11-22", "2026-13-01", "22.11.2026", "", " "]),
+        st.just(20_001).map(lambda n: "x" * n),
         st.binary(max_size=10),
         st.dates(),
         st.datetimes(),
