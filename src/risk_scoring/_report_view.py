@@ -225,7 +225,6 @@ class _Static:
     context: dict[str, tuple[str, str, dict[str, str]]]
     rationale: dict[str, str]
     warning_rules: dict[str, tuple[str, bool]]
-    warning_messages: frozenset[str]
     measures: dict[str, tuple[str, str | None, str, str]]
     catalogue_version: str
     max_unknown: int | None
@@ -310,7 +309,6 @@ def _static(inst: Instrument, catalogue: Catalogue, lang: str) -> _Static:
         warning_rules={
             w.id: (w.message.get(t), w.requires_justification) for w in inst.warning_rules
         },
-        warning_messages=frozenset(w.message.en for w in inst.warning_rules),
         measures={
             m.id: (
                 m.name.get(t),
@@ -455,28 +453,29 @@ def _basis(s: _Static, result: Result) -> list[str]:
 def _warnings(s: _Static, result: Result) -> list[WarningView]:
     t = s.lang
     views: list[WarningView] = []
-    engine = [w for w in result.warnings if w not in s.warning_messages]
-    for text in engine:
-        missing_judgements = [
-            s.judgement_titles.get(m[11:], m[11:])
-            for m in result.missing
-            if m.startswith("judgements.")
-        ]
-        if missing_judgements and text.startswith("no level without"):
+    # The engine's own warnings (no level) are explained by "missing" steps in the trace.
+    for step in result.trace:
+        if step.kind != "missing":
+            continue
+        if step.rule == "no-judgements":
+            titles = [s.judgement_titles.get(j, j) for j in step.evidence]
             message = translate(
                 t, N_("No level without the summary judgements: %(judgements)s.")
-            ) % {"judgements": ", ".join(missing_judgements)}
-        elif result.level is None and s.max_unknown is not None and "unknown" in text:
-            unknown = [m[6:] for m in result.missing if m.startswith("items.")]
+            ) % {"judgements": ", ".join(titles)}
+        elif step.rule == "too-many-unknown":
             message = translate(
                 t,
                 N_(
                     "%(count)s items are unknown (%(items)s); at most %(limit)s may be, "
                     "so no level is given."
                 ),
-            ) % {"count": len(unknown), "items": ", ".join(unknown), "limit": s.max_unknown}
+            ) % {
+                "count": len(step.evidence),
+                "items": ", ".join(step.evidence),
+                "limit": s.max_unknown,
+            }
         else:
-            message = clean(text)
+            continue
         views.append(WarningView(None, message, (), False))
     for step in result.trace:
         if step.kind != "warning":

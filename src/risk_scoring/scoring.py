@@ -159,6 +159,8 @@ def _by_bands(
             f"{policy.max_unknown} may be, so no level is given"
         )
         missing = [f"items.{i}" for i in unknown]
+        limit = f"at most {policy.max_unknown}"
+        trace.append(Step("missing", "too-many-unknown", limit, tuple(unknown)))
         scored = Scored(facts, None, None, False, missing=missing, trace=trace)
         scored.warnings.append(message)
         return scored
@@ -203,6 +205,8 @@ def _by_judgement(
     missing = [f"judgements.{name}" for name in names if name not in facts.judgements]
     facts.score = total
     if missing:
+        absent = tuple(m.split(".")[1] for m in missing)
+        trace.append(Step("missing", "no-judgements", "no level", absent))
         scored = Scored(facts, None, total, False, missing=missing, trace=trace)
         scored.warnings.append(
             "no level without the summary judgements: "
