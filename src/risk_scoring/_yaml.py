@@ -23,7 +23,7 @@ MAX_BYTES = 1_000_000
 MAX_DEPTH = 40
 MAX_NODES = 50_000
 """Values (scalars, mappings and sequences, keys included) in one file. The largest
-built-in instrument has about 1,600; PyYAML composes roughly 50,000 a second."""
+built-in instrument has about 1,600; 50,000 take well under a second to scan."""
 
 _NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
 _CODE_KEY = re.compile(r"[A-Za-z0-9_.+-]{1,40}")
