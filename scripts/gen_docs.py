@@ -31,7 +31,7 @@ from pathlib import Path
 
 import risk_scoring as rs
 from risk_scoring import conditions as c
-from risk_scoring._model import Text, Verifiable, verifiables
+from risk_scoring._model import Text, Verifiable, noun, verifiables
 from risk_scoring.check import Unverified, unverified
 from risk_scoring.golden import case_files, read_case
 from risk_scoring.instrument import Instrument, Item, Scale
@@ -182,22 +182,8 @@ def describe(cond: c.AnyCondition, inst: Instrument, nested: bool = False) -> st
 
 def what(path: str, value: Verifiable) -> str:
     """A short name for a value: ``item `N5```, ``level `high```."""
-    noun = type(value).__name__
-    names = {
-        "Item": "item",
-        "ScaleValue": "scale value",
-        "Level": "level",
-        "MissingPolicy": "missing-item policy",
-        "Escalation": "escalation",
-        "WarningRule": "warning rule",
-        "MeasureRule": "measure rule",
-        "Measure": "measure",
-        "Dimension": "dimension",
-        "Domain": "domain",
-        "Judgement": "judgement",
-    }
     ident = getattr(value, "id", None)
-    label = names.get(noun, noun.lower())
+    label = noun(value)
     return f"{label} {code(ident)}" if ident is not None else f"{label} ({code(path)})"
 
 

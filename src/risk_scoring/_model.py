@@ -59,3 +59,24 @@ def verifiables(
             for index, part in enumerate(value):
                 if isinstance(part, BaseModel):
                     yield from verifiables(part, (*loc, key, index))
+
+
+_NOUNS = {
+    "Item": "item",
+    "ScaleValue": "scale value",
+    "Level": "level",
+    "MissingPolicy": "missing-item policy",
+    "Escalation": "escalation",
+    "WarningRule": "warning rule",
+    "MeasureRule": "measure rule",
+    "Measure": "measure",
+    "Dimension": "dimension",
+    "Domain": "domain",
+    "Judgement": "judgement",
+}
+
+
+def noun(value: Verifiable) -> str:
+    """What kind of value this is, in words (``"warning rule"``), for listings."""
+    name = type(value).__name__
+    return _NOUNS.get(name, name.lower())

@@ -38,7 +38,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from . import _yaml, references
-from ._model import LANGUAGES, verifiables
+from ._model import LANGUAGES, noun, verifiables
 from .catalogue import Catalogue
 from .errors import AnswerError, InstrumentError, Problem
 from .golden import case_files, read_case, run_case
@@ -123,18 +123,6 @@ class Unverified:
         return f"{where}{self.path}: {self.what} is unverified; source: {self.source}"
 
 
-_NOUNS = {
-    "Item": "item",
-    "ScaleValue": "scale value",
-    "Level": "level",
-    "MissingPolicy": "missing-item policy",
-    "Escalation": "escalation",
-    "WarningRule": "warning rule",
-    "MeasureRule": "measure rule",
-    "Measure": "measure",
-}
-
-
 def unverified(
     definition: Instrument | Catalogue, file: str | Path | None = None
 ) -> list[Unverified]:
@@ -158,8 +146,8 @@ def unverified(
         if value.verified:
             continue
         ident = getattr(value, "id", None)
-        noun = _NOUNS.get(type(value).__name__, type(value).__name__.lower())
-        what = f"{noun} {ident!r}" if ident is not None else noun
+        kind = noun(value)
+        what = f"{kind} {ident!r}" if ident is not None else kind
         path = ".".join(map(str, loc))
         line = column = None
         if doc is not None:
