@@ -1,0 +1,158 @@
+"""Store what the engine does now, and prove a refactor changed nothing.
+
+    python scripts/snapshot_results.py save DIR      # every golden case + N seeded answer sets
+    python scripts/snapshot_results.py compare DIR   # re-assess them; report every difference
+
+`save` writes one JSON-lines file per built-in instrument: the answers (golden cases
+first, then `--count` answer sets drawn from a seeded generator over the definition)
+and the JSON result, or the problems when the answers are refused. `compare` assesses
+the stored answers again and compares byte for byte; where the bytes differ it names
+the fields that differ, and with `--ignore trace` a difference only in `trace` counts
+as equal (the trace's JSON shape is outside the public contract).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from pathlib import Path
+from typing import Any
+
+import risk_scoring as rs
+
+
+def _value(rng: random.Random, values: list[str]) -> str:
+    return rng.choice(values)
+
+
+def generated(inst: Any, rng: random.Random) -> dict[str, Any]:
+    """One answer set: mostly valid, sometimes with a defect, in every shape SPEC §3 allows."""
+    items: dict[str, Any] = {}
+    for item in inst.items:
+        if not item.required and rng.random() < 0.3:
+            continue
+        dims = inst.dimensions
+        primary = [v.id for v in inst.scale_for(item, dims[0]).values]
+        if len(dims) == 1 and rng.random() < 0.7:
+            items[item.id] = _value(rng, primary)
+            continue
+        rating: dict[str, Any] = {dims[0].id: _value(rng, primary)}
+        for dim in dims[1:]:
+            if dim.required or rng.random() < 0.6:
+                rating[dim.id] = _value(rng, [v.id for v in inst.scale_for(item, dim).values])
+        if rng.random() < 0.1:
+            rating["note"] = f"note {rng.randrange(1000)}"
+        items[item.id] = rating if len(rating) > 1 or rng.random() < 0.5 else rating[dims[0].id]
+    answers: dict[str, Any] = {"items": items}
+    context: dict[str, Any] = {}
+    for field in inst.context:
+        if rng.random() < 0.2 and not field.required:
+            continue
+        if field.type == "bool":
+            context[field.id] = rng.random() < 0.5
+        elif field.type == "int":
+            low = field.min if field.min is not None else 0
+            high = field.max if field.max is not None else low + 8
+            context[field.id] = rng.randint(low, high)
+        elif field.type == "choice":
+            context[field.id] = rng.choice([c.id for c in field.choices])
+        elif field.type == "date":
+            context[field.id] = f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        else:
+            context[field.id] = f"text {rng.randrange(100)}"
+    answers["context"] = context
+    judgements: dict[str, Any] = {}
+    for judgement in inst.judgements:
+        if rng.random() < 0.25:
+            continue
+        if judgement.type == "text":
+            judgements[judgement.id] = f"text {rng.randrange(100)}"
+        else:
+            judgements[judgement.id] = rng.choice(inst.levels)
+    if judgements:
+        answers["judgements"] = judgements
+    if rng.random() < 0.5:
+        answers["justification"] = "a justification"
+    if rng.random() < 0.3:
+        answers["assessors"] = [{"role": "risk_analyst", "id": "RA-1"}, {"role": "clinician"}]
+    if rng.random() < 0.5:
+        answers["assessed_on"] = f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    if rng.random() < 0.5:
+        answers["case_ref"] = f"case-{rng.randrange(10_000)}"
+    if rng.random() < 0.05:  # a defect, so refusals are compared too
+        answers["items"] = {**items, "no-such-item": "x"}
+    return answers
+
+
+def outcome(inst: Any, answers: dict[str, Any]) -> str:
+    try:
+        return inst.assess(answers).model_dump_json()
+    except rs.AnswerError as exc:
+        return json.dumps({"problems": [[p.path, p.message] for p in exc.problems]})
+
+
+def cases(inst: Any, count: int, seed: int) -> list[dict[str, Any]]:
+    from risk_scoring.golden import case_files, read_case  # noqa: PLC0415
+
+    found = [read_case(path)[0]["answers"] for path in case_files(inst)]
+    rng = random.Random(f"{seed}:{inst.id}")
+    return found + [generated(inst, rng) for _ in range(count)]
+
+
+def save(folder: Path, count: int, seed: int) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for ident in rs.list_instruments():
+        inst = rs.load_instrument(ident)
+        with (folder / f"{ident}.jsonl").open("w", encoding="utf-8") as out:
+            for answers in cases(inst, count, seed):
+                line = {"answers": answers, "result": outcome(inst, answers)}
+                out.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
+        print(f"{ident}: saved")
+
+
+def compare(folder: Path, ignore: set[str]) -> int:
+    differing = 0
+    for path in sorted(folder.glob("*.jsonl")):
+        inst = rs.load_instrument(path.stem)
+        total = same = 0
+        fields: dict[str, int] = {}
+        for line in path.read_text(encoding="utf-8").splitlines():
+            stored = json.loads(line)
+            total += 1
+            now = outcome(inst, stored["answers"])
+            if now == stored["result"]:
+                same += 1
+                continue
+            before, after = json.loads(stored["result"]), json.loads(now)
+            changed = sorted(
+                k for k in {*before, *after} if before.get(k) != after.get(k) and k not in ignore
+            )
+            if not changed:
+                same += 1
+                continue
+            for key in changed:
+                fields[key] = fields.get(key, 0) + 1
+        differing += total - same
+        shown = ", ".join(f"{k} ({n})" for k, n in sorted(fields.items())) or "none"
+        print(f"{path.stem}: {same} of {total} identical; differing fields: {shown}")
+    return 1 if differing else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("mode", choices=["save", "compare"])
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--count", type=int, default=5000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--ignore", action="append", default=[], help="a result field")
+    args = parser.parse_args()
+    if args.mode == "save":
+        save(args.folder, args.count, args.seed)
+        return 0
+    return compare(args.folder, set(args.ignore))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
