@@ -30,12 +30,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import risk_scoring as rs
-from risk_scoring import conditions as c
-from risk_scoring._model import Text, Verifiable, noun, verifiables
-from risk_scoring.check import Unverified, unverified
-from risk_scoring.golden import case_files, read_case
-from risk_scoring.instrument import Instrument, Item, Scale
-from risk_scoring.references import score_range
+from risk_scoring.definition import conditions as c
+from risk_scoring.definition.instrument import Instrument, Item, Scale
+from risk_scoring.definition.model import Text, Verifiable, noun, verifiables
+from risk_scoring.definition.references import score_range
+from risk_scoring.tooling.check import Unverified, unverified
+from risk_scoring.tooling.golden import case_files, read_case
 
 ROOT = Path(__file__).resolve().parents[1]
 INSTRUMENTS = ROOT / "instruments"
@@ -675,7 +675,7 @@ def render_unverified(instruments: Sequence[Instrument], catalogue: rs.Catalogue
     )
     out.append(
         "The library lists the same values: `risk-scoring check` prints each as a *note*, "
-        "and `risk_scoring.check.unverified(definition)` returns them.\n"
+        "and `risk_scoring.tooling.check.unverified(definition)` returns them.\n"
     )
     groups: list[tuple[str, str, list[Unverified]]] = [
         (short_title(inst), inst.id, unverified(inst)) for inst in instruments

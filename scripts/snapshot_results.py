@@ -94,7 +94,7 @@ def outcome(inst: Any, answers: dict[str, Any]) -> str:
 
 
 def cases(inst: Any, count: int, seed: int) -> list[dict[str, Any]]:
-    from risk_scoring.golden import case_files, read_case  # noqa: PLC0415
+    from risk_scoring.tooling.golden import case_files, read_case
 
     found = [read_case(path)[0]["answers"] for path in case_files(inst)]
     rng = random.Random(f"{seed}:{inst.id}")

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 import risk_scoring as rs
-from risk_scoring.check import (
+from risk_scoring.definition.loading import builtin_dir
+from risk_scoring.tooling.check import (
     Finding,
     check_definitions,
     check_file,
@@ -19,7 +20,6 @@ from risk_scoring.check import (
     definition_files,
     unverified,
 )
-from risk_scoring.loading import builtin_dir
 
 TINY_LIST = """\
 id: tiny-list

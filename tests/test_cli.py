@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 import risk_scoring as rs
-from risk_scoring.cli import PROGRESS_AFTER, main
+from risk_scoring.tooling.cli import PROGRESS_AFTER, main
 from tests.test_check import four_defects
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 
 import risk_scoring as rs
-from risk_scoring import display
-from risk_scoring.display import instrument_html, result_html, set_language
+from risk_scoring.report import cards as display
+from risk_scoring.report.cards import instrument_html, result_html, set_language
 from tests.conftest import TINY_SPJ, MakeFile
 
 NO = {str(n): "no" for n in range(1, 25)}

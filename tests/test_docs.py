@@ -25,8 +25,8 @@ import yaml
 from pydantic import BaseModel
 
 import risk_scoring as rs
-from risk_scoring.catalogue import Catalogue
-from risk_scoring.instrument import Instrument
+from risk_scoring.definition.catalogue import Catalogue
+from risk_scoring.definition.instrument import Instrument
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -99,7 +99,7 @@ def test_instrument_page_lists_items_levels_rules_and_unverified(
 
 
 def test_unverified_listing_counts_every_value(pages: dict[Path, str]) -> None:
-    from risk_scoring.check import unverified
+    from risk_scoring.tooling.check import unverified
 
     page = pages[DOCS / "unverified.md"]
     total = sum(len(unverified(rs.load_instrument(i))) for i in rs.list_instruments())

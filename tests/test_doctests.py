@@ -9,7 +9,7 @@ import pytest
 
 
 @pytest.mark.parametrize(
-    "module", ["risk_scoring", "risk_scoring.loading", "risk_scoring.assessment"]
+    "module", ["risk_scoring", "risk_scoring.definition.loading", "risk_scoring.engine.assessment"]
 )
 def test_docstring_examples_hold(module: str) -> None:
     failed, attempted = doctest.testmod(importlib.import_module(module))

@@ -25,7 +25,7 @@ import yaml
 from hypothesis import given, strategies as st
 
 import risk_scoring as rs
-from risk_scoring import _yaml, loading
+from risk_scoring.definition import loading, reader as _yaml
 from tests.security_support import FREE_TEXT_YAML, LONG, fuzz
 
 BUILTIN = {p.name: p.read_bytes() for p in sorted(loading.builtin_dir().glob("*.yaml"))}
@@ -560,7 +560,7 @@ def test_an_unknown_scale_is_reported_not_raised(folder: Path) -> None:
 @given(case=st.one_of(mutated_builtin(), edited_tree()))
 def test_check_reports_findings_and_never_raises(folder: Path, case: tuple[str, bytes]) -> None:
     """`risk-scoring check` reads the same untrusted files: findings, never a crash."""
-    from risk_scoring.check import check_definitions
+    from risk_scoring.tooling.check import check_definitions
 
     name, raw = case
     path = _write(folder, raw, name)

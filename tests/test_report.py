@@ -16,9 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import risk_scoring as rs
-from risk_scoring import _i18n, report
-from risk_scoring.golden import case_files, read_case
+from risk_scoring.report import i18n as _i18n, render as report
 from risk_scoring.testing import answers
+from risk_scoring.tooling.golden import case_files, read_case
 
 FORMATS = ("html", "markdown", "text")
 LANGS = ("nb", "en")
@@ -407,7 +407,7 @@ def test_translations_keep_their_placeholders() -> None:
 
 @pytest.mark.parametrize("name", sorted(p.name for p in _i18n.TEMPLATE_DIR.glob("*.j2")))
 def test_templates_hold_no_words_outside_translatable_strings(name: str) -> None:
-    from risk_scoring._templates import environment
+    from risk_scoring.report.environment import environment
 
     source = (_i18n.TEMPLATE_DIR / name).read_text(encoding="utf-8")
     source = re.sub(r"<style>.*?</style>", "", source, flags=re.S)
@@ -695,7 +695,7 @@ def test_report_context_exposes_the_view_custom_templates_see(dash_high: rs.Resu
 
 
 def test_render_pdf_gives_an_a4_document(dash_high: rs.Result) -> None:
-    from risk_scoring.pdf import pdf_available, render_pdf
+    from risk_scoring.report.pdf import pdf_available, render_pdf
 
     reason = pdf_available()
     if reason is not None:
@@ -717,7 +717,7 @@ def test_render_pdf_gives_an_a4_document(dash_high: rs.Result) -> None:
 def test_render_pdf_without_weasyprint_says_how_to_install(
     dash_high: rs.Result, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import risk_scoring.pdf as pdf
+    import risk_scoring.report.pdf as pdf
 
     monkeypatch.setitem(sys.modules, "weasyprint", None)  # as if it were not installed
     assert (

@@ -16,7 +16,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from .instrument import ContextField, Instrument
+from .definition.instrument import ContextField, Instrument
 
 __all__ = ["answers", "higher_answer", "invalid_answers"]
 
