@@ -8,7 +8,8 @@ first, then `--count` answer sets drawn from a seeded generator over the definit
 and the JSON result, or the problems when the answers are refused. `compare` assesses
 the stored answers again and compares byte for byte; where the bytes differ it names
 the fields that differ, and with `--ignore trace` a difference only in `trace` counts
-as equal (the trace's JSON shape is outside the public contract).
+as equal (the trace's JSON shape is outside the public contract). Fields the stored
+results lack (added since the snapshot) are not differences.
 """
 
 from __future__ import annotations
@@ -126,9 +127,8 @@ def compare(folder: Path, ignore: set[str]) -> int:
                 same += 1
                 continue
             before, after = json.loads(stored["result"]), json.loads(now)
-            changed = sorted(
-                k for k in {*before, *after} if before.get(k) != after.get(k) and k not in ignore
-            )
+            # A field the stored result lacks is new since the snapshot, not a difference.
+            changed = sorted(k for k in before if before[k] != after.get(k) and k not in ignore)
             if not changed:
                 same += 1
                 continue

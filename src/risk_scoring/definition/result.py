@@ -16,6 +16,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import Problem, ResultError
 from .instrument import Kind, Priority
+from .record import (
+    Consideration,
+    Decision,
+    RaterRatings,
+    Review,
+    Scenario,
+)
 
 ContextValue = bool | int | str | None
 
@@ -88,6 +95,38 @@ class Assessor:
     id: str | None = field(default=None, repr=False)
 
 
+PlanStatus = Literal["undecided", "chosen", "rejected", "deferred"]
+
+
+@dataclass(frozen=True, slots=True)
+class PlanEntry:
+    """One measure of the management plan: recommended by the rules, decided by the pair,
+    or both.
+
+    `recommendation` is the rules' recommendation (None when the rules did not recommend
+    the measure: `origin` is then ``"pair"``); `decision` is the pair's entry, if any;
+    `status` is the decision, or ``"undecided"`` for a recommendation nobody has decided.
+    """
+
+    measure: str
+    origin: Literal["rules", "pair"]
+    status: PlanStatus
+    recommendation: RecommendedMeasure | None = None
+    decision: Decision | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Disagreement:
+    """An item dimension or judgement on which the raters differed: each rater's value
+    (None where a rater did not rate it) and the consensus recorded in the answers."""
+
+    kind: Literal["item", "judgement"]
+    id: str
+    dimension: str | None
+    ratings: dict[str, str | None]
+    consensus: str | None
+
+
 class Result(_Frozen):
     """The outcome of one assessment on one instrument."""
 
@@ -112,6 +151,16 @@ class Result(_Frozen):
     assessors: list[Assessor]
     assessed_on: str | None
     case_ref: str | None = Field(repr=False)
+    # The SPJ case record (SPEC §2); every part is optional in the answers.
+    high_risk_case: bool | None = None
+    sources: list[str] = Field(default_factory=list, repr=False)
+    other_considerations: list[Consideration] = Field(default_factory=list)
+    scenarios: list[Scenario] = Field(default_factory=list)
+    management: list[Decision] = Field(default_factory=list)
+    review: Review | None = None
+    raters: dict[str, RaterRatings] = Field(default_factory=dict)
+    plan: list[PlanEntry] = Field(default_factory=list)
+    disagreements: list[Disagreement] = Field(default_factory=list)
 
     def _repr_html_(self) -> str:
         from ..report.cards import result_html

@@ -50,6 +50,15 @@ def assess(instrument: Instrument | str, answers: Mapping[str, Any]) -> Result:
         assessors=[Assessor(a["role"], a.get("id")) for a in valid.assessors],
         assessed_on=valid.assessed_on,
         case_ref=valid.case_ref,
+        high_risk_case=None,
+        sources=[],
+        other_considerations=[],
+        scenarios=[],
+        management=[],
+        review=None,
+        raters={},
+        plan=[],
+        disagreements=[],
     )
 
 
