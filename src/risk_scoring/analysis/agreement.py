@@ -149,7 +149,7 @@ def agreement(
     results_b: Iterable[Result],
     *,
     weights: Weights = "linear",
-    instrument: Instrument | None = None,
+    instrument: Instrument | str | None = None,
 ) -> Agreement:
     """Agreement between two raters' results, paired by `case_ref`.
 

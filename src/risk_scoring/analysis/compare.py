@@ -23,9 +23,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from ..definition.instrument import Instrument, Priority
-from ..definition.loading import load_instrument
+from ..definition.lookup import instrument_of
 from ..definition.result import Result
-from ..errors import InstrumentNotFoundError, RiskScoringError
+from ..errors import RiskScoringError
 
 __all__ = [
     "Comparison",
@@ -104,19 +104,9 @@ class Comparison(_Frozen):
         return comparison_html(self)
 
 
-def resolve_instrument(result: Result, instrument: Instrument | None) -> Instrument:
+def resolve_instrument(result: Result, instrument: Instrument | str | None) -> Instrument:
     """The definition to read scales and levels from: the given one, or the built-in."""
-    if instrument is not None:
-        if instrument.id != result.instrument:
-            raise ComparisonError(f"the results are from {result.instrument}, not {instrument.id}")
-        return instrument
-    try:
-        return load_instrument(result.instrument)
-    except InstrumentNotFoundError:
-        raise ComparisonError(
-            f"{result.instrument!r} is not a built-in instrument: pass instrument= the "
-            "definition the results were computed with"
-        ) from None
+    return instrument_of(result, instrument, error=ComparisonError)
 
 
 def check_versions(results: list[Result]) -> None:
@@ -134,7 +124,9 @@ def check_versions(results: list[Result]) -> None:
         )
 
 
-def compare(earlier: Result, later: Result, *, instrument: Instrument | None = None) -> Comparison:
+def compare(
+    earlier: Result, later: Result, *, instrument: Instrument | str | None = None
+) -> Comparison:
     """Compare two assessments of one case: changed items, level trend, measures.
 
     Scale orders and levels come from `instrument`, or the built-in definition with the

@@ -68,6 +68,7 @@ from ..definition.conditions import (
 )
 from ..definition.instrument import PRIORITIES, ContextField, Instrument, Judgement
 from ..definition.loading import catalogue_for, load_instrument
+from ..definition.lookup import instrument_of
 from ..definition.result import Result
 from ..engine import answers as _answers, scoring as _scoring
 from ..engine.assessment import assess
@@ -1202,16 +1203,7 @@ def to_frame(
 
 
 def _instrument_of(result: Result) -> Instrument:
-    from ..errors import InstrumentNotFoundError
-
-    try:
-        return load_instrument(result.instrument)
-    except InstrumentNotFoundError:
-        message = (
-            f"{result.instrument!r} is not a built-in instrument: pass instrument= the "
-            "definition the results were computed with"
-        )
-        raise AnswerError([Problem("instrument", message)]) from None
+    return instrument_of(result, error=AnswerError)
 
 
 def _answer_names(plan: _Plan) -> list[str]:

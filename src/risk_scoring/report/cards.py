@@ -194,10 +194,10 @@ def _level_title(result: Result) -> str:
     if result.level is None:
         return "—"
     try:
-        from ..definition.loading import load_instrument
+        from ..definition.lookup import instrument_of
 
-        inst = load_instrument(result.instrument)
-        if inst.digest == result.provenance.digest and result.level in inst.level_by_id:
+        inst = instrument_of(result)
+        if result.level in inst.level_by_id:
             return f"{result.level} ({inst.level_by_id[result.level].title.get(_LANG[0])})"
     except Exception:
         pass

@@ -51,7 +51,7 @@ def render_pdf(
     result: Result,
     lang: str = "nb",
     *,
-    instrument: Instrument | None = None,
+    instrument: Instrument | str | None = None,
     template: TemplateRef | None = None,
     rendered_at: RenderedAt = None,
 ) -> bytes:

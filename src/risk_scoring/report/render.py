@@ -27,12 +27,13 @@ from typing import Any
 
 from ..definition.catalogue import Catalogue
 from ..definition.instrument import Instrument
-from ..definition.loading import CATALOGUE_FILE, builtin_dir, catalogue_for, load_instrument
+from ..definition.loading import CATALOGUE_FILE, builtin_dir, catalogue_for
+from ..definition.lookup import instrument_of
 from ..definition.model import LANGUAGES
 from ..definition.result import Result
-from ..errors import InstrumentNotFoundError, ReportError
+from ..errors import ReportError
 
-__all__ = ["FORMATS", "LANGUAGES", "instrument_of", "render_report", "report_context"]
+__all__ = ["FORMATS", "LANGUAGES", "render_report", "report_context"]
 
 FORMATS = ("html", "markdown", "text")
 """The output formats of `render_report`."""
@@ -41,26 +42,8 @@ TemplateRef = str | os.PathLike[str]
 RenderedAt = dt.datetime | dt.date | str | None
 
 
-def instrument_of(result: Result) -> Instrument:
-    """The built-in instrument a result was computed with; its digest must match."""
-    try:
-        inst = load_instrument(result.instrument)
-    except InstrumentNotFoundError:
-        raise ReportError(
-            f"{result.instrument!r} is not a built-in instrument; "
-            "pass instrument= the definition the result was computed with"
-        ) from None
-    if inst.digest != result.provenance.digest:
-        raise ReportError(
-            f"result was computed with {result.instrument} {result.provenance.version} "
-            f"(digest {result.provenance.digest[:12]}), which is not the built-in definition; "
-            "pass instrument= the definition it was computed with"
-        )
-    return inst
-
-
 def _check(
-    result: Result, fmt: str, lang: str, instrument: Instrument | None
+    result: Result, fmt: str, lang: str, instrument: Instrument | str | None
 ) -> tuple[Instrument, Catalogue]:
     if fmt not in FORMATS:
         raise ReportError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
@@ -68,25 +51,8 @@ def _check(
         raise ReportError(f"unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}")
     if not isinstance(result, Result):
         raise ReportError(f"expected a Result, not a {type(result).__name__}")
-    if instrument is None:
-        inst = _builtin.get((result.instrument, result.provenance.digest)) or instrument_of(result)
-        if len(_builtin) > 256:
-            _builtin.clear()
-        _builtin[(result.instrument, result.provenance.digest)] = inst
-    elif instrument.id != result.instrument or instrument.digest != result.provenance.digest:
-        raise ReportError(
-            f"instrument= is {instrument.id} {instrument.version} "
-            f"(digest {instrument.digest[:12]}), but the result was computed with "
-            f"{result.instrument} {result.provenance.version} "
-            f"(digest {result.provenance.digest[:12]})"
-        )
-    else:
-        inst = instrument
+    inst = instrument_of(result, instrument, error=ReportError)
     return inst, _catalogue(inst)
-
-
-_builtin: dict[tuple[str, str], Instrument] = {}
-"""Built-in definitions by (id, digest): a result always finds the definition it came from."""
 
 
 def _catalogue(inst: Instrument) -> Catalogue:
@@ -129,7 +95,7 @@ def report_context(
     result: Result,
     lang: str = "nb",
     *,
-    instrument: Instrument | None = None,
+    instrument: Instrument | str | None = None,
     rendered_at: RenderedAt = None,
 ) -> dict[str, Any]:
     """What templates receive: ``{"report": ReportView}``, the localized content.
@@ -148,7 +114,7 @@ def render_report(
     format: str = "html",
     lang: str = "nb",
     *,
-    instrument: Instrument | None = None,
+    instrument: Instrument | str | None = None,
     template: TemplateRef | None = None,
     rendered_at: RenderedAt = None,
 ) -> str:
