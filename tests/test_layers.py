@@ -1,8 +1,8 @@
 """The package's layers and their import rules.
 
 Five layers, lowest first: `definition` (YAML reader, models, loading, Result),
-`engine` (answers, scoring, measures, assessment), and above them `report`, `analysis`
-and `tooling`. A module imports only from its own layer or lower ones; the two
+`engine` (answers, scoring, measures, assessment), and above them `report`, `analysis`,
+`interop` (FHIR) and `tooling`. A module imports only from its own layer or lower ones; the two
 lowest never reach up, except through the lazy calls listed in `UPWARD`. Imports, lazy ones
 included (but for those calls), form no cycle.
 """
@@ -18,8 +18,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "risk_scoring"
 LOWER = ("definition", "engine")
-UPPER = ("report", "analysis", "tooling")
-RANK = {"definition": 0, "engine": 1, "report": 2, "analysis": 2, "tooling": 3}
+UPPER = ("report", "analysis", "interop", "tooling")
+RANK = {"definition": 0, "engine": 1, "report": 2, "analysis": 2, "interop": 2, "tooling": 3}
 UPWARD = {
     # (importing module, function that imports lazily, imported module)
     ("definition.instrument", "assess", "engine.assessment"),

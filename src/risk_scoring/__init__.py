@@ -43,6 +43,7 @@ _EXPORTS = {
     "Step": ".definition.result",
     "Unverified": ".tooling.check",
     "agreement": ".analysis.agreement",
+    "answers_from_fhir": ".interop.fhir",
     "answers_schema": ".engine.schema",
     "assess": ".engine.assessment",
     "assess_many": ".engine.batch",
@@ -55,6 +56,8 @@ _EXPORTS = {
     "render_report": ".report.render",
     "result_schema": ".engine.schema",
     "score_frame": ".analysis.frames",
+    "to_fhir_questionnaire": ".interop.fhir",
+    "to_fhir_response": ".interop.fhir",
     "to_frame": ".analysis.frames",
     "unverified": ".tooling.check",
 }
@@ -110,6 +113,11 @@ if TYPE_CHECKING:
         ResultError as ResultError,
         RiskScoringError as RiskScoringError,
     )
+    from .interop.fhir import (
+        answers_from_fhir as answers_from_fhir,
+        to_fhir_questionnaire as to_fhir_questionnaire,
+        to_fhir_response as to_fhir_response,
+    )
     from .report.pdf import render_pdf as render_pdf
     from .report.render import render_report as render_report
     from .tooling.check import (
@@ -159,6 +167,7 @@ __all__ = [
     "Unverified",
     "__version__",
     "agreement",
+    "answers_from_fhir",
     "answers_schema",
     "assess",
     "assess_many",
@@ -171,6 +180,8 @@ __all__ = [
     "render_report",
     "result_schema",
     "score_frame",
+    "to_fhir_questionnaire",
+    "to_fhir_response",
     "to_frame",
     "unverified",
 ]
