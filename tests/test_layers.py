@@ -18,8 +18,16 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "risk_scoring"
 LOWER = ("definition", "engine")
-UPPER = ("report", "analysis", "interop", "tooling")
-RANK = {"definition": 0, "engine": 1, "report": 2, "analysis": 2, "interop": 2, "tooling": 3}
+UPPER = ("report", "analysis", "interop", "tooling", "server")
+RANK = {
+    "definition": 0,
+    "engine": 1,
+    "report": 2,
+    "analysis": 2,
+    "interop": 2,
+    "tooling": 3,
+    "server": 3,
+}
 UPWARD = {
     # (importing module, function that imports lazily, imported module)
     ("definition.instrument", "assess", "engine.assessment"),

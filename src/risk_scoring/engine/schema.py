@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..definition.instrument import ContextField, Instrument, Item
+from ..definition.loading import load_instrument
 from ..definition.result import Result
 from .answers import MAX_ASSESSORS, MAX_TEXT
 
@@ -86,17 +87,17 @@ def _context(field: ContextField) -> dict[str, Any]:
     return {"title": field.title.en, **_nullable(schema, not field.required)}
 
 
-def answers_schema(instrument: Instrument, *, instrument_key: bool = False) -> dict[str, Any]:
+def answers_schema(instrument: Instrument | str, *, instrument_key: bool = False) -> dict[str, Any]:
     """The JSON Schema (Draft 2020-12) of answers to `instrument`.
 
     With `instrument_key`, the schema also allows the ``instrument`` key that answer
     files for the command line carry (``instrument: dash``); the library's `assess`
     itself does not take that key.
 
-    >>> schema = answers_schema(load_instrument("dash"))      # doctest: +SKIP
-    >>> schema["properties"]["items"]["properties"]["1"]       # doctest: +SKIP
+    >>> answers_schema("dash")["properties"]["items"]["properties"]["1"]["anyOf"][0]
+    {'enum': ['no', 'unknown', 'yes']}
     """
-    inst = instrument
+    inst = load_instrument(instrument) if isinstance(instrument, str) else instrument
     required_items = [i.id for i in inst.items if i.required and i.default is None]
     required_context = [f.id for f in inst.context if f.required]
     items: dict[str, Any] = {
