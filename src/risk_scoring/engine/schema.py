@@ -95,7 +95,7 @@ def answers_schema(instrument: Instrument | str, *, instrument_key: bool = False
     itself does not take that key.
 
     >>> answers_schema("dash")["properties"]["items"]["properties"]["1"]["anyOf"][0]
-    {'enum': ['no', 'unknown', 'yes']}
+    {'enum': ['no', 'yes', 'unknown']}
     """
     inst = load_instrument(instrument) if isinstance(instrument, str) else instrument
     required_items = [i.id for i in inst.items if i.required and i.default is None]
