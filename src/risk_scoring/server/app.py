@@ -221,7 +221,7 @@ def _instrument_routes(app: FastAPI, inst: Instrument, csrf: Csrf) -> None:
         posted_fields = parse_qsl(raw, keep_blank_values=True, max_num_fields=20_000)
         values = dict(posted_fields)
         if not csrf.valid(values.get("csrf")):
-            return Response("the form has expired: reload it", status_code=403)
+            return Response("the form has expired: reload it", 403, media_type="text/plain")
         posted = forms.read(inst, [(k, v) for k, v in posted_fields if k != "csrf"])
         problems = list(posted.problems)
         result = None
@@ -233,8 +233,9 @@ def _instrument_routes(app: FastAPI, inst: Instrument, csrf: Csrf) -> None:
         if result is None:
             sections = forms.layout(inst, lang, posted.values)
             places = forms.problem_places(forms.control_names(sections), posted, problems)
-            page = _form_page(inst, lang, csrf.issue(), posted.values, places)
-            return _page(page, 422)
+            # 200, not 422: a browser reports an error status as a console error, and
+            # this is a page for a person; systems use the JSON route for statuses.
+            return _page(_form_page(inst, lang, csrf.issue(), posted.values, places))
         return _page(_report_page(result, inst, lang, posted.answers))
 
     app.add_api_route(base, show, methods=["GET"], openapi_extra=openapi.show(inst))

@@ -180,12 +180,13 @@ def submit(inst: Instrument) -> dict[str, Any]:
             "content": {"application/x-www-form-urlencoded": {"schema": {"type": "object"}}},
         },
         "responses": {
-            "200": {"description": "the report page", "content": _HTML},
-            "403": {"description": "no valid form token", "content": _TEXT},
-            "422": {
-                "description": "the form again, each problem beside its field",
-                "content": {**_HTML, **_json(_PROBLEMS_REF)},
+            "200": {
+                "description": "the report page, or the form again with each problem beside "
+                "its field and every entered value kept",
+                "content": _HTML,
             },
+            "403": {"description": "no valid form token", "content": _TEXT},
+            "422": _refused("unknown language"),
         },
     }
 
