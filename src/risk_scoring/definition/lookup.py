@@ -10,17 +10,11 @@ from, so a stored result is never read through the wrong scales.
 from __future__ import annotations
 
 import os
-import threading
 
 from ..errors import InstrumentError, Problem, RiskScoringError, _ProblemsError
 from .instrument import Instrument
 from .loading import load_instrument
 from .result import Result
-
-_lock = threading.Lock()
-_found: dict[tuple[str, str], Instrument] = {}
-"""Built-in definitions by (id, digest), so rendering many results looks each up once."""
-
 
 def instrument_of(
     result: Result,
@@ -36,11 +30,7 @@ def instrument_of(
     definition cannot be found or its id or digest differs from the result's provenance.
     """
     provenance = result.provenance
-    if instrument is None:
-        key = (result.instrument, provenance.digest)
-        inst = _found.get(key)
-        if inst is not None:
-            return inst
+    if instrument is None:  # loading is cached: a second look-up is a dictionary access
         inst = _load(result.instrument, error, builtin=True)
         if inst.digest != provenance.digest:
             raise _error(
@@ -50,10 +40,6 @@ def instrument_of(
                 f"(digest {inst.digest[:12]}); pass instrument= the definition it was "
                 "computed with",
             )
-        with _lock:
-            if len(_found) > 256:
-                _found.clear()
-            _found[key] = inst
         return inst
     inst = instrument if isinstance(instrument, Instrument) else _load(instrument, error)
     if inst.id != result.instrument or inst.digest != provenance.digest:
