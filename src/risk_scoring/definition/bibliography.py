@@ -49,6 +49,7 @@ from .model import Model, verifiables
 __all__ = [
     "GRADES",
     "KEY",
+    "KEY_PATTERN",
     "Bibliography",
     "Reference",
     "bibliography_for",
@@ -61,15 +62,16 @@ __all__ = [
 Grade = Literal["primary", "secondary", "weak"]
 GRADES: tuple[Grade, ...] = ("primary", "secondary", "weak")
 
-_KEY = r"[a-z0-9]+(?:-[a-z0-9]+)*"
-KEY = re.compile(rf"\[({_KEY})\]")
+KEY_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+"""A reference key: lowercase letters and digits in words joined by ``-``."""
+KEY = re.compile(rf"\[({KEY_PATTERN})\]")
 """A citation inside a `source:` text: a key in square brackets, ``[hilton-2021]``."""
 
 
 class Reference(Model):
     """One public reference: who, when, what, where, and how strong a source it is."""
 
-    id: str = Field(pattern=rf"^{_KEY}$")
+    id: str = Field(pattern=rf"^{KEY_PATTERN}$")
     author: str = Field(min_length=1)
     year: int | None = None
     title: str = Field(min_length=1)

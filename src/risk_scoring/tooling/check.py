@@ -17,7 +17,7 @@ returns `Finding`s, each a `Problem` with a severity:
   case reaches, stages skipped.
 
 Citations are checked too: every `source:` must cite a key of the bibliography
-(``sources.yaml``, see `risk_scoring.bibliography`), and the bibliography itself is
+(``sources.yaml``, see `risk_scoring.definition.bibliography`), and the bibliography itself is
 checked for duplicate keys and bad grades.
 
 A maintainer sees every defect at once where that is possible: a missing translation is
