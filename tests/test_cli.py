@@ -48,12 +48,15 @@ def test_show_lists_items_by_domain_with_levels_bands_and_rules() -> None:
     out = run("show", "dash", "--lang", "en").stdout
     assert "Checklist questions (ric)" in out
     assert "Threatened to kill" in out
-    assert re.search(r"medium\s+Medium\s+score 10 to 13", out)
+    assert re.search(r"medium°\s+Medium\s+score 10 to 13", out)
     assert re.search(r"high\s+High\s+score 14 to 24", out)
-    assert re.search(r"potential-escalation\s+high\s+incidents_last_12_months ≥ 3", out)
+    assert re.search(r"professional-judgement°\s+judgement professional_judgement", out)
+    assert "potential-escalation" not in out  # a MARAC route, not an escalation of the level
     assert re.search(r"urgent\s+marac_referral\s+score ≥ 14", out)
+    assert re.search(r"urgent\s+marac_referral\s+incidents_last_12_months ≥ 3", out)
     assert "2*" in out
     assert "* not yet verified against the published source" in out
+    assert "° confirmed by a secondary source only" in out
 
 
 def test_show_speaks_norwegian_by_default() -> None:

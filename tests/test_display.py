@@ -25,7 +25,7 @@ def norwegian() -> Iterator[None]:
 def test_an_instrument_card_shows_title_levels_and_items() -> None:
     card = instrument_html(rs.load_instrument("dash"))
     assert card.count("<div class='rs-card'>") == 1
-    assert "dash 2009.1" in card
+    assert "dash 2009.2" in card
     assert "Nivåer" in card
     assert "standard (Standard)" in card
     assert "<details><summary>Ledd (24)</summary>" in card

@@ -105,12 +105,12 @@ def test_a_dash_frame_reads_like_the_results() -> None:
         {"items": NO, "case_ref": "c"},
     ]
     frame = score_frame("dash", answers_to_frame("dash", rows))
-    assert frame["level"].tolist() == ["high", "high", "standard"]
+    assert frame["level"].tolist() == ["high", "standard", "standard"]
     assert frame["score"].tolist() == [14.0, 0.0, 0.0]
     assert frame["case_ref"].tolist() == ["a", "b", "c"]
     assert frame["measures"].tolist() == [
         ("marac_referral", "idva_referral"),
-        ("marac_referral", "idva_referral"),
+        ("marac_referral",),  # potential escalation refers to MARAC and leaves the level
         (),
     ]
     assert frame["measure.marac_referral"].tolist()[:2] == ["urgent", "urgent"]
@@ -202,7 +202,7 @@ def test_integers_stored_as_floats_are_read_as_integers() -> None:
     frame = answers_to_frame("dash", [{"items": NO}] * 2)
     frame["context.incidents_last_12_months"] = [3.0, np.nan]
     out = score_frame("dash", frame)
-    assert out["level"].tolist() == ["high", "standard"]
+    assert out["measures"].tolist() == [("marac_referral",), ()]
 
 
 def test_numpy_strings_and_categoricals_are_plain_values() -> None:

@@ -94,7 +94,8 @@ def sara_full(sara: rs.Instrument) -> rs.Result:
 
 @pytest.fixture(scope="module")
 def dash_high() -> rs.Result:
-    """DASH with 11 yes answers raised to high by three incidents (the README example)."""
+    """DASH with 11 yes answers raised to high by justified professional judgement; three
+    incidents add the escalation route to the MARAC referral (the README example)."""
     items = {str(n): "yes" if n <= 12 else "no" for n in range(1, 25)}
     items["5"] = "unknown"
     return rs.assess(
@@ -102,6 +103,8 @@ def dash_high() -> rs.Result:
         {
             "items": items,
             "context": {"incidents_last_12_months": 3},
+            "judgements": {"professional_judgement": "high"},
+            "justification": "Escalating pattern over the last year (fictitious).",
             "assessed_on": "2026-03-05",
             "case_ref": "EX-2",
         },
@@ -149,7 +152,7 @@ def test_header_names_case_instrument_date_and_both_assessors(
     for expected in [
         "EX-2026-0001",
         "SARA-V3",
-        "versjon 2015.1",
+        "versjon 2015.2",
         "20. november 2026",
         "Risikoanalytiker",
         "A-17",
@@ -192,7 +195,7 @@ def test_scored_instrument_shows_its_score_and_how_the_level_was_reached(
     assert "Score: 11" in text
     assert "Research total" not in text
     assert "The score 11 falls in the band for Medium." in text
-    assert "Raised to High: Three or more police-recorded incidents" in text
+    assert "Raised to High: Professional judgement can raise the level" in text
     assert "Unknown or omitted items: 5" in text
 
 

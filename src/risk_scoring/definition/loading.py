@@ -22,6 +22,8 @@ from .catalogue import Catalogue
 from .instrument import Instrument
 
 CATALOGUE_FILE = "measures.yaml"
+SOURCES_FILE = "sources.yaml"
+"""The bibliography beside the definitions (see `bibliography`); not an instrument."""
 MAX_ITEMS = 200
 """Items in one instrument (the largest built-in has 30); file size, nesting depth and
 the number of values are bounded by `_yaml.MAX_BYTES`, `MAX_DEPTH` and `MAX_NODES`."""
@@ -42,7 +44,8 @@ def builtin_dir() -> Path:
 
 def list_instruments() -> list[str]:
     """Ids of the built-in instruments, sorted."""
-    return sorted(p.stem for p in builtin_dir().glob("*.yaml") if p.name != CATALOGUE_FILE)
+    skip = (CATALOGUE_FILE, SOURCES_FILE)
+    return sorted(p.stem for p in builtin_dir().glob("*.yaml") if p.name not in skip)
 
 
 def load_instrument(ref: str | os.PathLike[str]) -> Instrument:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -27,21 +27,39 @@ class Text(Model):
         return self.en if lang == "en" else self.nb
 
 
+Verified = Literal[True, False, "secondary"]
+"""How far a value is confirmed: `true` against a primary source (the form, the law, a
+government text), `"secondary"` by a strong secondary source only, `false` not at all."""
+
+GRADES: dict[object, str] = {True: "primary", "secondary": "secondary", False: "unverified"}
+"""The word for each `verified` value, as listings show it."""
+
+
 class Verifiable(Model):
     """A value that may not yet be confirmed against the published source.
 
-    `verified: false` must say where the value came from in `source`, so that a
-    maintainer with the licensed manual can confirm or correct it with one edit.
+    `verified: true` (the default) means confirmed against a primary source;
+    `verified: secondary` confirmed by a strong secondary source only; `verified: false`
+    not confirmed. Anything but `true` must say in `source` where the value came from,
+    so that a maintainer with the licensed manual can confirm or correct it with one edit.
     """
 
-    verified: bool = True
+    verified: Verified = True
     source: str | None = None
 
     @model_validator(mode="after")
     def _unverified_needs_source(self) -> Verifiable:
-        if not self.verified and not self.source:
-            raise ValueError("'verified: false' needs a 'source' saying where the value came from")
+        if self.verified is not True and not self.source:
+            shown = "false" if self.verified is False else self.verified
+            raise ValueError(
+                f"'verified: {shown}' needs a 'source' saying where the value came from"
+            )
         return self
+
+    @property
+    def grade(self) -> str:
+        """``"primary"``, ``"secondary"`` or ``"unverified"``."""
+        return GRADES[self.verified]
 
 
 def verifiables(

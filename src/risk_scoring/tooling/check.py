@@ -13,7 +13,12 @@ returns `Finding`s, each a `Problem` with a severity:
   from the instrument id, an instrument without golden cases, a case folder without an
   instrument). Only `--strict` fails on warnings.
 - ``note``: for the maintainer's information, never a problem: each value marked
-  ``verified: false`` (see `unverified`), levels no golden case reaches, stages skipped.
+  ``verified: false`` or ``verified: secondary`` (see `unverified`), levels no golden
+  case reaches, stages skipped.
+
+Citations are checked too: every `source:` must cite a key of the bibliography
+(``sources.yaml``, see `risk_scoring.definition.bibliography`), and the bibliography itself is
+checked for duplicate keys and bad grades.
 
 A maintainer sees every defect at once where that is possible: a missing translation is
 reported and filled in with the other language so that the later stages still run; the
@@ -38,9 +43,15 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from ..definition import reader as _yaml, references
+from ..definition.bibliography import (
+    Bibliography,
+    bibliography_for,
+    check_citations,
+    duplicate_ids,
+)
 from ..definition.catalogue import Catalogue
 from ..definition.instrument import Instrument
-from ..definition.loading import CATALOGUE_FILE, builtin_dir, catalogue_for, digest
+from ..definition.loading import CATALOGUE_FILE, SOURCES_FILE, builtin_dir, catalogue_for, digest
 from ..definition.model import LANGUAGES, noun, verifiables
 from ..errors import AnswerError, InstrumentError, Problem
 from .golden import case_files, read_case, run_case
@@ -104,11 +115,13 @@ def _finding(problem: Problem, severity: Severity, stage: str) -> Finding:
 
 @dataclass(frozen=True)
 class Unverified:
-    """A value marked ``verified: false``: where it is and where it came from.
+    """A value not confirmed against a primary source: where it is, its grade, its source.
 
     `path` is the dotted path of the value in the definition (`items.4`), `what` names
     it (`item '5'`), `source` is the value's own `source:` text, and `file`, `line` and
-    `column` point at its ``verified: false`` line when the file is known.
+    `column` point at its ``verified:`` line when the file is known. `grade` is
+    ``"unverified"`` (``verified: false``) or ``"secondary"`` (``verified: secondary``:
+    confirmed by a secondary source only).
     """
 
     path: str
@@ -117,16 +130,25 @@ class Unverified:
     file: str | None = None
     line: int | None = None
     column: int | None = None
+    grade: str = "unverified"
+
+    @property
+    def status(self) -> str:
+        """The grade in words: ``"unverified"`` or ``"confirmed by a secondary source"``."""
+        return "unverified" if self.grade == "unverified" else "confirmed by a secondary source"
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line or 1}:{self.column or 1}: " if self.file else ""
-        return f"{where}{self.path}: {self.what} is unverified; source: {self.source}"
+        return f"{where}{self.path}: {self.what} is {self.status}; source: {self.source}"
 
 
 def unverified(
     definition: Instrument | Catalogue, file: str | Path | None = None
 ) -> list[Unverified]:
-    """Every value in `definition` marked ``verified: false``, in document order.
+    """Every value in `definition` not confirmed against a primary source, in document order.
+
+    That is every value marked ``verified: false`` (grade ``"unverified"``) or
+    ``verified: secondary`` (grade ``"secondary"``: confirmed by a secondary source only).
 
     `file` is the YAML file to locate values in; an instrument's own file is the default.
 
@@ -143,7 +165,7 @@ def unverified(
             doc = None
     found = []
     for loc, value in verifiables(definition):
-        if value.verified:
+        if value.verified is True:
             continue
         ident = getattr(value, "id", None)
         kind = noun(value)
@@ -153,7 +175,15 @@ def unverified(
         if doc is not None:
             line, column, _ = doc.locate((*loc, "verified"), at_key=True)
         found.append(
-            Unverified(path, what, value.source or "", str(file) if file else None, line, column)
+            Unverified(
+                path,
+                what,
+                value.source or "",
+                str(file) if file else None,
+                line,
+                column,
+                value.grade,
+            )
         )
     return found
 
@@ -183,7 +213,8 @@ def definition_files(paths: Iterable[str | Path] = ()) -> list[Path]:
     A folder stands for every ``*.yaml`` directly in it; a golden case file
     (``cases/<id>/name.yaml``) stands for its instrument; a measures catalogue also
     brings in the instruments beside it, since they depend on it. No paths means the
-    built-in instruments. Raises `FileNotFoundError` for a path that does not exist.
+    built-in instruments. The bibliography (``sources.yaml``) brings them in the same
+    way. Raises `FileNotFoundError` for a path that does not exist.
     """
     given = list(paths) or [builtin_dir()]
     found: dict[Path, None] = {}
@@ -195,7 +226,7 @@ def definition_files(paths: Iterable[str | Path] = ()) -> list[Path]:
         elif path.is_file():
             owner = _case_owner(path)
             found[owner or path] = None
-            if path.name == CATALOGUE_FILE:
+            if path.name in (CATALOGUE_FILE, SOURCES_FILE):
                 for file in sorted(path.parent.glob("*.yaml")):
                     found[file] = None
         else:
@@ -257,6 +288,8 @@ def _check_one(
 ) -> tuple[list[Finding], int]:
     if path.name == CATALOGUE_FILE:
         return _check_catalogue(path), 0
+    if path.name == SOURCES_FILE:
+        return _check_bibliography(path), 0
     return _check_instrument(path, properties=properties, max_examples=max_examples, seed=seed)
 
 
@@ -274,8 +307,8 @@ def _read(path: Path) -> tuple[_yaml.Document | None, list[Finding]]:
 
 
 def _validate(
-    doc: _yaml.Document, model: type[Instrument] | type[Catalogue]
-) -> tuple[Instrument | Catalogue | None, list[Finding]]:
+    doc: _yaml.Document, model: type[Instrument] | type[Catalogue] | type[Bibliography]
+) -> tuple[Instrument | Catalogue | Bibliography | None, list[Finding]]:
     """Validate, first filling in each missing translation so later stages can run."""
     from ..definition.loading import _problems
 
@@ -350,15 +383,53 @@ def _check_catalogue(path: Path) -> list[Finding]:
             problem = doc.problem(("measures", i, "id"), f"duplicate id {measure.id!r}")
             findings.append(_finding(problem, "error", "reference"))
         seen.add(measure.id)
+    findings.extend(_citations(catalogue, doc))
     findings.extend(_notes(unverified(catalogue, path)))
     return findings
+
+
+def _check_bibliography(path: Path) -> list[Finding]:
+    doc, findings = _read(path)
+    if doc is None:
+        return findings
+    bibliography, found = _validate(doc, Bibliography)
+    findings.extend(found)
+    if isinstance(bibliography, Bibliography):
+        for i, ident in duplicate_ids(bibliography):
+            problem = doc.problem(("references", i, "id"), f"duplicate id {ident!r}")
+            findings.append(_finding(problem, "error", "citation"))
+    return findings
+
+
+def _citations(definition: Instrument | Catalogue, doc: _yaml.Document) -> list[Finding]:
+    """An error at each `source:` that cites no key or an unknown one."""
+    try:
+        bibliography = bibliography_for(doc.source)
+    except InstrumentError as exc:
+        line, column = _root(doc)
+        where = exc.problems[0].source if exc.problems else None
+        message = f"citations were not checked: the bibliography {where or ''} has errors"
+        return [
+            Finding(
+                "",
+                " ".join(message.split()),
+                doc.source,
+                line,
+                column,
+                severity="note",
+                stage="citation",
+            )
+        ]
+    return [
+        _finding(p, "error", "citation") for p in check_citations(definition, doc, bibliography)
+    ]
 
 
 def _notes(values: Iterable[Unverified]) -> list[Finding]:
     return [
         Finding(
             u.path,
-            f"{u.what} is unverified; source: {u.source}",
+            f"{u.what} is {u.status}; source: {u.source}",
             u.file,
             u.line,
             u.column,
@@ -401,6 +472,7 @@ def _check_instrument(
     if path.stem != inst.id:
         problem = doc.problem(("id",), f"the file name {path.name!r} differs from the id")
         findings.append(_finding(problem, "warning", "reference"))
+    findings.extend(_citations(inst, doc))
     findings.extend(_notes(unverified(inst, path)))
 
     files = case_files(inst)

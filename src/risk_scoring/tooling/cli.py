@@ -178,7 +178,8 @@ def show_command(instrument: str, lang: str) -> None:
     """Show an instrument: items by domain with scales, levels and rules.
 
     INSTRUMENT is a built-in id (see `list`) or the path of a definition file. Values
-    marked `*` are not yet verified against the published source (see `check --notes`).
+    marked `*` are not yet verified against the published source, values marked `°` are
+    confirmed by a secondary source only (see `check --notes`).
     """
     try:
         inst = load_instrument(instrument)
@@ -187,8 +188,10 @@ def show_command(instrument: str, lang: str) -> None:
     click.echo(describe(inst, lang))
 
 
-def _mark(verified: bool) -> str:
-    return "" if verified else "*"
+def _mark(verified: bool | str) -> str:
+    if verified is True:
+        return ""
+    return "°" if verified == "secondary" else "*"
 
 
 def describe(inst: Instrument, lang: str = "nb") -> str:
@@ -301,7 +304,11 @@ def describe(inst: Instrument, lang: str = "nb") -> str:
             for r in inst.measure_rules
         ]
         out.append(_table(["PRIORITY", "MEASURE", "WHEN"], rows))
-    out += ["", "* not yet verified against the published source"]
+    out += [
+        "",
+        "* not yet verified against the published source",
+        "° confirmed by a secondary source only",
+    ]
     return "\n".join(out)
 
 

@@ -9,6 +9,8 @@ Each instrument ships cases in `instruments/cases/<id>/*.yaml`::
       score: 14
       complete: true
       measures: [marac_referral, idva_referral]   # ids, in the result's order
+      reasons:                                     # optional: per measure, the rules that
+        marac_referral: [marac-visible-high-risk]  #   recommended it, in order
       warnings: [serious-indicator-below-high]     # warning rule ids (optional)
       missing: [judgements.serious_harm]           # optional
 
@@ -67,9 +69,18 @@ def run_case(inst: Instrument, path: Path) -> list[Problem]:
         "warnings": [s.rule for s in result.trace if s.kind == "warning"],
         "missing": result.missing,
     }
+    reasons = {m.id: [r.rule for r in m.reasons] for m in result.measures}
     problems = []
     for key, wanted in expect.items():
-        if key not in actual:
+        if key == "reasons":
+            if not isinstance(wanted, dict):
+                message = "'reasons' maps measure ids to the rule ids that recommend them"
+                problems.append(doc.problem(("expect", key), message))
+                continue
+            got = {measure: reasons.get(measure) for measure in wanted}
+            if got != wanted:
+                problems.append(doc.problem(("expect", key), f"expected {wanted!r}, got {got!r}"))
+        elif key not in actual:
             problems.append(doc.problem(("expect", key), f"unknown expectation {key!r}"))
         elif actual[key] != wanted:
             problems.append(

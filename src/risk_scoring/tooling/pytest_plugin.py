@@ -53,7 +53,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     folders = _folders(parent.config)
-    if not folders or file_path.suffix != ".yaml" or file_path.name == "measures.yaml":
+    not_instruments = ("measures.yaml", "sources.yaml")
+    if not folders or file_path.suffix != ".yaml" or file_path.name in not_instruments:
         return None
     if file_path.resolve().parent not in folders:
         return None
