@@ -102,11 +102,21 @@ def cases(inst: Any, count: int, seed: int) -> list[dict[str, Any]]:
     return found + [generated(inst, rng) for _ in range(count)]
 
 
+def snapshot_file(folder: Path, inst: Any) -> Path:
+    """The file for this exact definition: `<id>@<digest>.jsonl`, else the plain `<id>.jsonl`.
+
+    A snapshot folder may hold results for several versions of a definition (before and
+    after a change to its YAML), each computed by the engine as it was before a refactor.
+    """
+    exact = folder / f"{inst.id}@{inst.digest[:12]}.jsonl"
+    return exact if exact.is_file() else folder / f"{inst.id}.jsonl"
+
+
 def save(folder: Path, count: int, seed: int) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for ident in rs.list_instruments():
         inst = rs.load_instrument(ident)
-        with (folder / f"{ident}.jsonl").open("w", encoding="utf-8") as out:
+        with (folder / f"{ident}@{inst.digest[:12]}.jsonl").open("w", encoding="utf-8") as out:
             for answers in cases(inst, count, seed):
                 line = {"answers": answers, "result": outcome(inst, answers)}
                 out.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
@@ -115,8 +125,13 @@ def save(folder: Path, count: int, seed: int) -> None:
 
 def compare(folder: Path, ignore: set[str]) -> int:
     differing = 0
-    for path in sorted(folder.glob("*.jsonl")):
-        inst = rs.load_instrument(path.stem)
+    for ident in rs.list_instruments():
+        inst = rs.load_instrument(ident)
+        path = snapshot_file(folder, inst)
+        if not path.is_file():
+            print(f"{ident}: no snapshot")
+            differing += 1
+            continue
         total = same = 0
         fields: dict[str, int] = {}
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -136,7 +151,7 @@ def compare(folder: Path, ignore: set[str]) -> int:
                 fields[key] = fields.get(key, 0) + 1
         differing += total - same
         shown = ", ".join(f"{k} ({n})" for k, n in sorted(fields.items())) or "none"
-        print(f"{path.stem}: {same} of {total} identical; differing fields: {shown}")
+        print(f"{path.name}: {same} of {total} identical; differing fields: {shown}")
     return 1 if differing else 0
 
 
