@@ -1,0 +1,448 @@
+"""What the command line reads: answers files, stored results, standard input, instruments.
+
+Every read is bounded and refuses what is not a regular file (a folder, a FIFO,
+`/dev/zero`) before reading a byte. JSON is held to the YAML dialect's rules: duplicate
+keys, nesting deeper than `MAX_DEPTH`, numbers longer than `MAX_NUMBER` characters and
+the non-JSON constants `NaN` and `Infinity` are refused at their line and column, so
+Python's own `json` never meets them (no `RecursionError`, no int-string limit).
+
+Messages name a value only when it is code-like (an id, a path); anything else may be
+free text, which holds personal data.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+import os
+import re
+import stat
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from ..definition import reader as _yaml
+from ..definition.instrument import Instrument
+from ..definition.loading import list_instruments, load_instrument
+from ..definition.result import Result
+from ..errors import InstrumentError, InstrumentNotFoundError, Problem, ResultError
+
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+MAX_ANSWERS_BYTES = _yaml.MAX_BYTES
+"""An answers file, YAML or JSON, like a definition: 1 MB."""
+MAX_RESULT_BYTES = 4 * _yaml.MAX_BYTES
+"""A stored result (it repeats the answers' notes and adds the trace): 4 MB."""
+MAX_DEPTH = _yaml.MAX_DEPTH
+MAX_NUMBER = 100
+"""Characters in one JSON number; no answer needs more (Python refuses 4,300 digits)."""
+SUFFIXES = (".yaml", ".yml", ".json")
+"""The files `assess` takes from a folder."""
+
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,63}")
+_PATH = re.compile(r"[A-Za-z0-9._+/\\:~-]{1,255}")
+_ANSWER_KEYS = frozenset(
+    {
+        "instrument", "items", "context", "judgements", "justification", "assessors",
+        "assessed_on", "case_ref", "sources", "other_considerations", "scenarios",
+        "management", "review", "raters",
+    }
+)  # fmt: skip
+
+
+class FileFailed(Exception):
+    """One input could not be processed; `lines` say why, each located in the file."""
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = list(lines)
+
+
+class NotLoaded(Exception):
+    """An instrument could not be loaded; `missing` when no such id or file exists."""
+
+    def __init__(self, lines: Sequence[str], *, missing: bool) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = list(lines)
+        self.missing = missing
+
+
+def shown(value: object) -> str:
+    """`value` quoted if it is code-like (an id or a path), else a placeholder."""
+    if isinstance(value, str) and (_ID.fullmatch(value) or _PATH.fullmatch(value)):
+        return repr(value)
+    return "(a value that is not an id, not shown)"
+
+
+def display(path: Path | None) -> str:
+    return STDIN_NAME if path is None else str(path)
+
+
+# --- bounded reads ------------------------------------------------------------------
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """At most `limit` bytes of the regular file `path`; raises `FileFailed` otherwise.
+
+    The file is opened without blocking (a FIFO opens at once) and its type and size are
+    checked on the open descriptor before anything is read, so a device, a FIFO or a
+    folder costs nothing and a file that grows while it is read is still cut at `limit`.
+    """
+    name = str(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    flags |= getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise FileFailed([f"{name}: cannot read: {exc.strerror or type(exc).__name__}"]) from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise FileFailed([f"{name}: is a folder, not a file"])
+        if not stat.S_ISREG(info.st_mode):
+            raise FileFailed([f"{name}: not a regular file (a device, FIFO or socket)"])
+        if info.st_size > limit:
+            raise FileFailed([f"{name}: file is {info.st_size} bytes; the limit is {limit}"])
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise FileFailed([f"{name}: cannot read: {exc.strerror or type(exc).__name__}"]) from None
+    finally:
+        os.close(fd)
+    if size > limit:
+        raise FileFailed([f"{name}: more than {limit} bytes; the limit is {limit}"])
+    return b"".join(chunks)
+
+
+def read_stdin(limit: int) -> bytes:
+    """At most `limit` bytes of standard input; raises `FileFailed` past the limit."""
+    raw: bytes = sys.stdin.buffer.read(limit + 1)
+    if len(raw) > limit:
+        raise FileFailed([f"{STDIN_NAME}: more than {limit} bytes; the limit is {limit}"])
+    return raw
+
+
+# --- JSON held to the YAML dialect's rules --------------------------------------------
+
+_WS = re.compile(r"[ \t\n\r]*")
+_STRING = re.compile(r'"(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"')
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+_WORD = re.compile(r"true|false|null")
+_CONSTANT = re.compile(r"-?Infinity|NaN")
+_MAX_PROBLEMS = 20
+
+
+class _NotJSON(Exception):
+    """The text is not JSON at this point; `json.loads` says why."""
+
+
+def _position(text: str, at: int) -> tuple[int, int]:
+    line = text.count("\n", 0, at) + 1
+    return line, at - (text.rfind("\n", 0, at) + 1) + 1
+
+
+def json_problems(text: str, source: str) -> list[Problem]:
+    """What the dialect refuses in JSON `text`, located; raises `_NotJSON` on bad syntax.
+
+    An iterative scan (no recursion, so any nesting is safe to look at) that stops at the
+    first nesting past `MAX_DEPTH`.
+    """
+    problems: list[Problem] = []
+
+    def add(at: int, message: str) -> None:
+        problems.append(Problem("", message, source, *_position(text, at)))
+
+    stack: list[dict[str, int] | None] = []  # a mapping's keys (their lines), or None
+    expect = "value"
+    pos = 0
+    while len(problems) < _MAX_PROBLEMS:
+        pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
+        char = text[pos : pos + 1]
+        if expect == "end":
+            if pos != len(text):
+                raise _NotJSON
+            break
+        closed = False
+        if expect in ("value", "value-or-end"):
+            if expect == "value-or-end" and char == "]":
+                closed = True
+            elif char in ("{", "["):
+                stack.append({} if char == "{" else None)
+                if len(stack) > MAX_DEPTH:
+                    add(pos, f"nesting deeper than {MAX_DEPTH} levels")
+                    break
+                pos += 1
+                expect = "key-or-end" if char == "{" else "value-or-end"
+                continue
+            elif found := _STRING.match(text, pos) or _WORD.match(text, pos):
+                pos = found.end()
+            elif found := _NUMBER.match(text, pos):
+                token = found.group()
+                if len(token) > MAX_NUMBER:
+                    add(pos, f"a number of {len(token)} characters; the limit is {MAX_NUMBER}")
+                elif not token.lstrip("-").isdigit() and not math.isfinite(float(token)):
+                    add(pos, "a number too large to hold")
+                pos = found.end()
+            elif found := _CONSTANT.match(text, pos):
+                add(pos, f"{found.group()} is not a JSON number")
+                pos = found.end()
+            else:
+                raise _NotJSON
+        elif expect in ("key", "key-or-end"):
+            if expect == "key-or-end" and char == "}":
+                closed = True
+            else:
+                found = _STRING.match(text, pos)
+                if found is None:
+                    raise _NotJSON
+                keys = stack[-1]
+                assert keys is not None
+                key = json.loads(found.group())
+                if key in keys:
+                    name = f" {key!r}" if _yaml._CODE_KEY.fullmatch(key) else ""
+                    add(pos, f"duplicate key{name} (first on line {keys[key]})")
+                else:
+                    keys[key] = _position(text, pos)[0]
+                pos = found.end()
+                expect = "colon"
+                continue
+        elif expect == "colon":
+            if char != ":":
+                raise _NotJSON
+            pos += 1
+            expect = "value"
+            continue
+        else:  # after a value inside a container
+            if char == ",":
+                pos += 1
+                expect = "key" if stack[-1] is not None else "value"
+                continue
+            if char != ("}" if stack[-1] is not None else "]"):
+                raise _NotJSON
+            closed = True
+        if closed:
+            stack.pop()
+            pos += 1
+        expect = "next" if stack else "end"
+    return problems
+
+
+def parse_json(raw: bytes, source: str) -> Any:
+    """JSON `raw` under the dialect's rules; raises `FileFailed` with located lines."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise FileFailed([f"{source}:{line}:{column}: not valid UTF-8"]) from None
+    try:
+        problems = json_problems(text, source)
+    except _NotJSON:
+        problems = []
+    if problems:
+        raise FileFailed([str(p) for p in problems])
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FileFailed([f"{source}:{exc.lineno}:{exc.colno}: {exc.msg}"]) from None
+
+
+def looks_like_json(raw: bytes) -> bool:
+    """Whether `raw` parses as JSON (standard input is JSON when it does, else YAML)."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return False
+    if text.lstrip()[:1] not in ("{", "["):
+        return False
+    try:
+        if json_problems(text, ""):
+            return True  # JSON that the dialect refuses: parse_json says why
+    except _NotJSON:
+        return False
+    try:
+        json.loads(text)
+    except (json.JSONDecodeError, ValueError, RecursionError):
+        return False
+    return True
+
+
+# --- one input ----------------------------------------------------------------------
+
+Kind = Literal["answers", "result", "case", "definition", "other"]
+
+
+@dataclass
+class Input:
+    """One file (or standard input) read and classified."""
+
+    name: str
+    kind: Kind
+    data: Any
+    doc: _yaml.Document | None
+    raw: bytes
+
+    def result(self) -> Result:
+        """The stored result this input holds; raises `FileFailed` if it is not valid."""
+        try:
+            return Result.model_validate_json(self.raw)
+        except ResultError as exc:
+            count = len(exc.problems)
+            noun = "problem" if count == 1 else "problems"
+            head = f"{self.name}: {count} {noun} in the stored result"
+            raise FileFailed([head, *(f"  {self.name}: {p}" for p in exc.problems)]) from None
+
+
+def _kind(data: Any) -> Kind:
+    if not isinstance(data, dict):
+        return "other"
+    if isinstance(data.get("answers"), dict) and "expect" in data:
+        return "case"
+    if "provenance" in data and "trace" in data:
+        return "result"
+    if not _ANSWER_KEYS.intersection(data) and (
+        "scales" in data or isinstance(data.get("measures"), list)
+    ):
+        return "definition"
+    return "answers"
+
+
+def _yaml_doc(raw: bytes, source: str) -> _yaml.Document:
+    try:
+        return _yaml.parse(raw, source)
+    except _yaml.YAMLProblems as exc:
+        lines = []
+        for p in exc.problems:
+            where = f"{source}:{p.line}:{p.column or 1}" if p.line is not None else source
+            lines.append(f"{where}: {p.message}")
+        raise FileFailed(lines) from None
+    except Exception as exc:  # the reader let a constructor's own error out
+        raise FileFailed(_tagged(raw, source) or [f"{source}: not readable as YAML"]) from exc
+
+
+def _tagged(raw: bytes, source: str) -> list[str]:
+    """The explicitly tagged values in `raw`, located: what makes PyYAML's constructors fail
+    (``!!int three``). The value itself is not shown."""
+    import yaml
+
+    lines = []
+    try:
+        for event in yaml.parse(raw.decode("utf-8-sig")):
+            tag = getattr(event, "tag", None)
+            if isinstance(event, yaml.ScalarEvent) and tag and tag != "!":
+                line, column = event.start_mark.line + 1, event.start_mark.column + 1
+                short = tag.replace("tag:yaml.org,2002:", "!!")
+                name = short if re.fullmatch(r"!![a-z]{1,20}", short) else "an explicit tag"
+                lines.append(f"{source}:{line}:{column}: {name} does not fit this value")
+    except Exception:  # the text is broken in some other way: the caller says so
+        return lines
+    return lines[:_MAX_PROBLEMS]
+
+
+def _positions(raw: bytes, source: str) -> _yaml.Document | None:
+    """The YAML reading of JSON text, for the positions of answer problems, if it has one."""
+    try:
+        return _yaml.parse(raw, source)
+    except Exception:  # JSON that YAML reads otherwise only loses positions
+        return None
+
+
+def read_input(path: Path | None) -> Input:
+    """Read `path` (None: standard input) and tell what it holds; raises `FileFailed`."""
+    name = display(path)
+    limit = MAX_RESULT_BYTES
+    raw = read_stdin(limit) if path is None else read_bounded(path, limit)
+    is_json = looks_like_json(raw) if path is None else path.suffix.lower() == ".json"
+    if is_json:
+        data = parse_json(raw, name)
+        doc = _positions(raw, name) if len(raw) <= MAX_ANSWERS_BYTES else None
+    else:
+        if len(raw) > MAX_ANSWERS_BYTES:
+            raise FileFailed([_too_big(name, len(raw))])
+        doc = _yaml_doc(raw, name)
+        data = doc.data
+    kind = _kind(data)
+    if kind == "result" and not is_json:
+        kind = "answers"  # results are JSON; YAML with those keys is refused as answers
+    if kind != "result" and len(raw) > MAX_ANSWERS_BYTES:
+        raise FileFailed([_too_big(name, len(raw))])
+    return Input(name, kind, data, doc, raw)
+
+
+def _too_big(name: str, size: int) -> str:
+    return f"{name}: {size} bytes; answers files are limited to {MAX_ANSWERS_BYTES}"
+
+
+def not_answers(found: Input) -> str | None:
+    """Why `found` cannot be assessed, or None when it is an answers mapping."""
+    if found.kind == "case":
+        return (
+            f"{found.name}: a golden case, not an answers file: its answers sit under "
+            "'answers:' (`risk-scoring check` runs golden cases)"
+        )
+    if found.kind == "result":
+        return f"{found.name}: a stored result, not answers (`risk-scoring report` prints it)"
+    if found.kind == "definition":
+        return f"{found.name}: an instrument definition or catalogue, not answers"
+    if found.kind == "other":
+        return f"{found.name}: an answers file must hold a mapping"
+    return None
+
+
+# --- instruments named by id or path -------------------------------------------------
+
+
+def _is_path(ref: str) -> bool:
+    return "/" in ref or "\\" in ref or ref.endswith((".yaml", ".yml"))
+
+
+def load_named(ref: object, where: str = "") -> Instrument:
+    """The instrument `ref` names (a built-in id or a definition path); raises `NotLoaded`.
+
+    An id is matched exactly; a near miss, in case or spelling, gets a did-you-mean.
+    """
+    prefix = f"{where}: " if where else ""
+    if not isinstance(ref, str) or not ref:
+        raise NotLoaded([f"{prefix}'instrument' must be an instrument id or path"], missing=False)
+    if _is_path(ref):
+        if len(ref) > 4096:
+            raise NotLoaded([f"{prefix}instrument path too long"], missing=True)
+        try:
+            return load_instrument(Path(ref))
+        except InstrumentNotFoundError:
+            raise NotLoaded([f"{prefix}no definition file {shown(ref)}"], missing=True) from None
+        except InstrumentError as exc:
+            count = len(exc.problems)
+            noun = "problem" if count == 1 else "problems"
+            head = f"{prefix}instrument {shown(ref)}: {count} {noun} in the definition"
+            raise NotLoaded([head, *(f"  {p}" for p in exc.problems)], missing=False) from None
+        except OSError as exc:
+            raise NotLoaded(
+                [f"{prefix}instrument {shown(ref)}: cannot read: {exc.strerror}"], missing=False
+            ) from None
+    known = list_instruments()
+    if ref in known:
+        return load_instrument(ref)
+    if not _ID.fullmatch(ref):
+        raise NotLoaded(
+            [f"{prefix}'instrument' is not an instrument id or a definition path"], missing=True
+        )
+    raise NotLoaded([f"{prefix}no built-in instrument {ref!r}{_hint(ref, known)}"], missing=True)
+
+
+def _hint(ref: str, known: Sequence[str]) -> str:
+    lower = {k.lower(): k for k in known}
+    if ref.lower() in lower:
+        return f"; did you mean {lower[ref.lower()]!r}? (ids are lower case)"
+    close = difflib.get_close_matches(ref.lower(), list(lower), n=1)
+    suggestion = f"; did you mean {lower[close[0]]!r}?" if close else ""
+    return f"{suggestion} (built-in: {', '.join(known)})"
