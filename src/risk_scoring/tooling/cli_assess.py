@@ -384,6 +384,8 @@ def report_command(
         if reason is not None:
             raise click.ClickException(reason)
     default = instrument_option(instrument)
+    if file != STDIN and os.path.isdir(file):
+        raise click.UsageError(f"{file}: is a folder; report takes one file")
     (target,) = targets([file])
     name = STDIN_NAME if target.path is None else str(target.path)
     try:

@@ -44,13 +44,6 @@ SUFFIXES = (".yaml", ".yml", ".json")
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,63}")
 _PATH = re.compile(r"[A-Za-z0-9._+/\\:~-]{1,255}")
-_ANSWER_KEYS = frozenset(
-    {
-        "instrument", "items", "context", "judgements", "justification", "assessors",
-        "assessed_on", "case_ref", "sources", "other_considerations", "scenarios",
-        "management", "review", "raters",
-    }
-)  # fmt: skip
 
 
 class FileFailed(Exception):
@@ -309,10 +302,8 @@ def _kind(data: Any) -> Kind:
         return "case"
     if "provenance" in data and "trace" in data:
         return "result"
-    if not _ANSWER_KEYS.intersection(data) and (
-        "scales" in data or isinstance(data.get("measures"), list)
-    ):
-        return "definition"
+    if "scales" in data or ("version" in data and isinstance(data.get("measures"), list)):
+        return "definition"  # answers have neither key
     return "answers"
 
 
@@ -338,8 +329,9 @@ def _tagged(raw: bytes, source: str) -> list[str]:
     try:
         for event in yaml.parse(raw.decode("utf-8-sig")):
             tag = getattr(event, "tag", None)
-            if isinstance(event, yaml.ScalarEvent) and tag and tag != "!":
-                line, column = event.start_mark.line + 1, event.start_mark.column + 1
+            mark = event.start_mark
+            if isinstance(event, yaml.ScalarEvent) and tag and tag != "!" and mark is not None:
+                line, column = mark.line + 1, mark.column + 1
                 short = tag.replace("tag:yaml.org,2002:", "!!")
                 name = short if re.fullmatch(r"!![a-z]{1,20}", short) else "an explicit tag"
                 lines.append(f"{source}:{line}:{column}: {name} does not fit this value")
