@@ -317,24 +317,29 @@ def _yaml_doc(raw: bytes, source: str) -> _yaml.Document:
             lines.append(f"{where}: {p.message}")
         raise FileFailed(lines) from None
     except Exception as exc:  # the reader let a constructor's own error out
-        raise FileFailed(_tagged(raw, source) or [f"{source}: not readable as YAML"]) from exc
+        found = _unconstructable(raw, source) or [f"{source}: not readable as YAML"]
+        raise FileFailed(found) from exc
 
 
-def _tagged(raw: bytes, source: str) -> list[str]:
-    """The explicitly tagged values in `raw`, located: what makes PyYAML's constructors fail
-    (``!!int three``). The value itself is not shown."""
+def _unconstructable(raw: bytes, source: str) -> list[str]:
+    """The values in `raw` that make PyYAML's constructors fail, located: explicitly tagged
+    ones (``!!int three``) and integers past Python's 4,300 digits. Values are not shown."""
     import yaml
 
     lines = []
     try:
         for event in yaml.parse(raw.decode("utf-8-sig")):
-            tag = getattr(event, "tag", None)
             mark = event.start_mark
-            if isinstance(event, yaml.ScalarEvent) and tag and tag != "!" and mark is not None:
-                line, column = mark.line + 1, mark.column + 1
+            if not isinstance(event, yaml.ScalarEvent) or mark is None:
+                continue
+            tag = event.tag
+            where = f"{source}:{mark.line + 1}:{mark.column + 1}"
+            if tag and tag != "!":
                 short = tag.replace("tag:yaml.org,2002:", "!!")
                 name = short if re.fullmatch(r"!![a-z]{1,20}", short) else "an explicit tag"
-                lines.append(f"{source}:{line}:{column}: {name} does not fit this value")
+                lines.append(f"{where}: {name} does not fit this value")
+            elif len(event.value) > 4300 and event.value.lstrip("+-").isdigit():
+                lines.append(f"{where}: a number of {len(event.value)} characters is too long")
     except Exception:  # the text is broken in some other way: the caller says so
         return lines
     return lines[:_MAX_PROBLEMS]
