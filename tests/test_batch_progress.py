@@ -25,7 +25,7 @@ def test_a_callback_hears_the_number_of_rows_done_after_each_row() -> None:
 
 def test_a_callback_counts_collected_row_errors_too() -> None:
     seen: list[int] = []
-    rows: list[dict[str, object]] = [NO, {"items": {}}, NO]
+    rows: list[dict[str, dict[str, str]]] = [NO, {"items": {}}, NO]
     out = list(rs.assess_many("odara", rows, on_error="collect", progress=seen.append))
     assert [type(r).__name__ for r in out] == ["Result", "RowError", "Result"]
     assert seen == [1, 2, 3]
