@@ -7,7 +7,8 @@ found (check), or something the command needs is missing (an extra); 2 a usage e
 a value that is not an id): it holds personal data. Anything unexpected ends in one
 line on stderr and exit status 1, never a traceback.
 
-`assess` and `report` live in `cli_assess`, the reading of their input in `cli_input`.
+`assess` lives in `cli_assess`, `report` in `cli_report`, the reading of their input in
+`cli_input` and `cli_read`.
 """
 
 from __future__ import annotations
@@ -29,14 +30,9 @@ from ..errors import RiskScoringError
 from ..report.describe import Description, describe
 from ..report.render import LANGUAGES
 from .check import DEFAULT_EXAMPLES, Finding, check_definitions, definition_files
-from .cli_assess import (
-    LANG,
-    PROGRESS_AFTER,
-    assess_command,
-    report_command,
-    stderr_is_terminal,
-)
+from .cli_assess import LANG, PROGRESS_AFTER, assess_command, stderr_is_terminal
 from .cli_input import NotLoaded, load_named
+from .cli_report import report_command
 
 __all__ = ["PROGRESS_AFTER", "main"]
 
