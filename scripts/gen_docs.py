@@ -45,6 +45,7 @@ from risk_scoring.definition.bibliography import (
 from risk_scoring.definition.instrument import Instrument, Item, Scale
 from risk_scoring.definition.model import Text, Verifiable, noun, verifiables
 from risk_scoring.definition.references import score_range
+from risk_scoring.report.describe import MARKDOWN, condition_text
 from risk_scoring.tooling.check import Unverified, unverified
 from risk_scoring.tooling.golden import case_files, read_case
 
@@ -150,55 +151,10 @@ def _one_of(values: Sequence[str]) -> str:
     return ", ".join(shown[:-1]) + " or " + shown[-1]
 
 
-def _dimension(inst: Instrument, dimension: str | None) -> str:
-    name = dimension or inst.primary.id
-    return f" ({name})" if len(inst.dimensions) > 1 else ""
-
-
-def _show(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def describe(cond: c.AnyCondition, inst: Instrument, nested: bool = False) -> str:
-    """A condition in plain words, e.g. ``item `N5` (recent) is `Y` and ...``."""
-    if isinstance(cond, (c.AllOf, c.AnyOf)):
-        joiner = " **and** " if isinstance(cond, c.AllOf) else " **or** "
-        parts = cond.all if isinstance(cond, c.AllOf) else cond.any
-        text = joiner.join(describe(part, inst, nested=True) for part in parts)
-        return f"({text})" if nested and len(parts) > 1 else text
-    if isinstance(cond, c.Not):
-        return f"**not** ({describe(cond.not_, inst)})"
-    if isinstance(cond, c.ItemIs):
-        item = cond.item
-        return f"item {code(item.id)}{_dimension(inst, item.dimension)} is {_one_of(item.in_)}"
-    if isinstance(cond, c.Count):
-        count = cond.count
-        if count.domain is not None:
-            where = f"the items of domain {code(count.domain)}"
-        elif count.items is not None:
-            where = "items " + ", ".join(code(i) for i in count.items)
-        else:
-            where = "all items"
-        dim = _dimension(inst, count.dimension)
-        return f"at least {count.at_least} of {where}{dim} are {_one_of(count.in_)}"
-    if isinstance(cond, c.ScoreAtLeast):
-        return f"total ≥ {num(cond.score.at_least)}"
-    if isinstance(cond, c.LevelAtLeast):
-        return f"level is {code(cond.level.at_least)} or higher"
-    if isinstance(cond, c.ContextIs):
-        test = cond.context
-        if test.at_least is not None:
-            return f"context {code(test.id)} ≥ {test.at_least}"
-        if test.in_ is not None:
-            return f"context {code(test.id)} is {_one_of(test.in_)}"
-        shown = _show(test.equals)
-        return f"context {code(test.id)} is {code(shown)}"
-    test_j = cond.judgement
-    if test_j.at_least is not None:
-        return f"judgement {code(test_j.id)} is {code(test_j.at_least)} or higher"
-    return f"judgement {code(test_j.id)} is {_one_of(test_j.in_ or ())}"
+def describe(cond: c.AnyCondition, inst: Instrument) -> str:
+    """A condition in plain words, e.g. ``item `N5` (recent) is `Y` and ...``: the wording
+    `risk-scoring show` and the notebook card use, with Markdown markup."""
+    return condition_text(cond, inst, "en", MARKDOWN)
 
 
 # --- Walking the models --------------------------------------------------------------

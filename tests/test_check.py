@@ -535,3 +535,19 @@ def test_properties_use_a_fixed_seed_so_findings_repeat(define: Define) -> None:
     path = define(text, cases={})
     first = check_file(path, max_examples=20)
     assert check_file(path, max_examples=20) == first
+
+
+def test_a_misspelt_measure_gets_a_did_you_mean(tmp_path: Path) -> None:
+    four_defects(tmp_path / "copy")
+    lines = [str(f) for f in check_definitions([tmp_path / "copy"], properties=False).findings]
+    assert any(
+        "unknown measure 'marac_referal'; did you mean 'marac_referral'? (expected one of" in line
+        for line in lines
+    ), lines
+
+
+def test_a_reference_in_the_wrong_case_gets_a_did_you_mean() -> None:
+    from risk_scoring.definition.references import did_you_mean
+
+    assert did_you_mean("MARAC_REFERRAL", ["idva_referral", "marac_referral"]) == "marac_referral"
+    assert did_you_mean("teleport", ["idva_referral", "marac_referral"]) is None

@@ -27,7 +27,7 @@ def test_an_instrument_card_shows_title_levels_and_items() -> None:
     assert card.count("<div class='rs-card'>") == 1
     assert "dash 2009.2" in card
     assert "Nivåer" in card
-    assert "standard (Standard)" in card
+    assert "standard° (Standard)" in card
     assert "<details><summary>Ledd (24)</summary>" in card
 
 
@@ -67,7 +67,7 @@ def test_english_cards() -> None:
     set_language("en")
     card = instrument_html(rs.load_instrument("dash"))
     assert "Levels" in card
-    assert "standard (Standard)" in card
+    assert "standard° (Standard)" in card
 
 
 def test_an_unknown_language_is_refused() -> None:

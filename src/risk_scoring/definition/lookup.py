@@ -16,6 +16,7 @@ from .instrument import Instrument
 from .loading import load_instrument
 from .result import Result
 
+
 def instrument_of(
     result: Result,
     instrument: Instrument | str | os.PathLike[str] | None = None,

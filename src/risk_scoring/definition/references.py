@@ -6,6 +6,7 @@ position. Everything is checked, so a maintainer sees every dangling name at onc
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -57,7 +58,21 @@ def _unique_ids(inst: Instrument) -> Found:
 def _one_of(loc: Loc, name: str | None, known: Iterable[str], what: str) -> Found:
     options = sorted(known)
     if name is not None and name not in options:
-        yield loc, f"unknown {what} {name!r}; expected one of {', '.join(map(repr, options))}"
+        listed = ", ".join(map(repr, options))
+        near = did_you_mean(name, options)
+        if near is None:
+            yield loc, f"unknown {what} {name!r}; expected one of {listed}"
+        else:
+            yield loc, f"unknown {what} {name!r}; did you mean {near!r}? (expected one of {listed})"
+
+
+def did_you_mean(name: str, options: Sequence[str]) -> str | None:
+    """The option nearest `name` in spelling or case, if one is near enough."""
+    lower = {option.lower(): option for option in options}
+    if name.lower() in lower:
+        return lower[name.lower()]
+    close = difflib.get_close_matches(name.lower(), list(lower), n=1, cutoff=0.75)
+    return lower[close[0]] if close else None
 
 
 def _structure(inst: Instrument) -> Found:

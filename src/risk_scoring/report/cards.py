@@ -46,11 +46,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "points": "Poeng",
         "omitted": "Utelatt",
         "judgements": "Vurderinger",
-        "levels": "Nivåer",
         "rules": "Regler",
-        "escalations": "opptrappinger",
-        "warning_rules": "advarsler",
-        "measure_rules": "tiltak",
         "assessed": "Vurdert",
         "none": "ingen",
         "kind": "Type",
@@ -65,6 +61,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "only": "Bare hos én vurderer",
         "days": "dager",
         "version": "Versjon",
+        "definition": "Skalaer, dimensjoner, opplysninger og vurderinger",
     },
     "en": {
         "level": "Level",
@@ -82,11 +79,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "points": "Points",
         "omitted": "Omitted",
         "judgements": "Judgements",
-        "levels": "Levels",
         "rules": "Rules",
-        "escalations": "escalations",
-        "warning_rules": "warnings",
-        "measure_rules": "measures",
         "assessed": "Assessed",
         "none": "none",
         "kind": "Kind",
@@ -101,6 +94,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "only": "Assessed by one rater only",
         "days": "days",
         "version": "Version",
+        "definition": "Scales, dimensions, case facts and judgements",
     },
 }
 
@@ -155,32 +149,31 @@ def instrument_html(inst: Instrument) -> str:
 
 
 def _instrument(inst: Instrument) -> str:
-    lang = _LANG[0]
-    counts: dict[str, int] = {}
-    for item in inst.items:
-        counts[item.domain] = counts.get(item.domain, 0) + 1
-    domains = _table(
-        [_t("domain"), "", _t("items")],
-        [(d.id, d.title.get(lang), counts.get(d.id, 0)) for d in inst.domains],
-    )
-    items = _table(
-        ["id", _t("domain"), ""], [(i.id, i.domain, i.title.get(lang)) for i in inst.items]
-    )
-    levels = ", ".join(_e(f"{lv.id} ({lv.title.get(lang)})") for lv in inst.level_definitions)
-    judgements = ", ".join(_e(j.id) for j in inst.judgements) or _e(_t("none"))
-    rules = (
-        f"{len(inst.escalations)} {_t('escalations')}, {len(inst.warning_rules)} "
-        f"{_t('warning_rules')}, {len(inst.measure_rules)} {_t('measure_rules')}"
-    )
+    from .describe import describe
+
+    found = describe(inst, _LANG[0])
+    levels = found.table("levels")[0]
+    named = ", ".join(_e(f"{row[0]} ({row[1]})") for row in levels.rows)
+    rules = [t for t in found.tables if t.key in ("escalations", "warnings", "measures")]
+    other = [t for t in found.tables if t.key in ("scales", "dimensions", "context", "judgements")]
+
+    def tables(chosen: Iterable[Any]) -> str:
+        return "".join(
+            f"<p><b>{_e(t.title)}</b></p>{_table(t.headers, t.rows)}"
+            + "".join(f"<p class='rs-muted'>{_e(n)}</p>" for n in t.notes)
+            for t in chosen
+        )
+
+    count = sum(len(t.rows) for t in rules)
     return (
-        f"<div class='rs-card'><h4>{_e(inst.title.get(lang))}</h4>"
-        f"<p class='rs-muted'>{_e(inst.id)} {_e(inst.version)} · {_e(inst.kind)} · "
-        f"sha256 {_e(inst.digest[:12])}</p>"
-        f"<p><b>{_e(_t('levels'))}:</b> {levels}</p>"
-        f"<p><b>{_e(_t('judgements'))}:</b> {judgements}</p>"
-        f"<p><b>{_e(_t('rules'))}:</b> {_e(rules)}</p>"
-        f"{domains}<details><summary>{_e(_t('items'))} ({len(inst.items)})</summary>"
-        f"{items}</details></div>"
+        f"<div class='rs-card'><h4>{_e(found.title)}</h4>"
+        f"<p class='rs-muted'>{_e(found.facts)} · sha256 {_e(inst.digest[:12])}</p>"
+        f"<p><b>{_e(levels.title)}:</b> {named}</p>{tables([levels])}"
+        f"<details><summary>{_e(_t('items'))} ({len(inst.items)})</summary>"
+        f"{tables(found.table('domain'))}</details>"
+        f"<details><summary>{_e(_t('rules'))} ({count})</summary>{tables(rules)}</details>"
+        f"<details><summary>{_e(_t('definition'))}</summary>{tables(other)}</details>"
+        f"<p class='rs-muted'>{_e(found.footnote)}</p></div>"
     )
 
 

@@ -35,7 +35,7 @@ import contextlib
 import copy
 import json
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -247,10 +247,12 @@ def check_definitions(
     properties: bool = True,
     max_examples: int = DEFAULT_EXAMPLES,
     seed: int = 0,
+    progress: Callable[[Path], None] | None = None,
 ) -> Summary:
     """Check every definition `paths` name (see `definition_files`); built-ins by default.
 
     Returns a `Summary` whose `findings` are sorted by file and position, notes included.
+    `progress`, if given, is called with each definition file once it is checked.
     """
     started = time.perf_counter()
     summary = Summary()
@@ -261,6 +263,8 @@ def check_definitions(
         findings.extend(found)
         summary.definitions += 1
         summary.cases += cases
+        if progress is not None:
+            progress(path)
     findings.extend(_orphan_case_folders(files))
     summary.findings = sorted(dict.fromkeys(findings), key=_order)
     summary.seconds = time.perf_counter() - started
