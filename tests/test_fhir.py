@@ -184,3 +184,13 @@ def test_another_version_of_the_questionnaire_is_refused() -> None:
     }
     with pytest.raises(rs.AnswerError, match=r"version '1999\.1'"):
         rs.answers_from_fhir("dash", response)
+
+
+def test_the_fhir_command_prints_the_questionnaire() -> None:
+    from click.testing import CliRunner
+
+    from risk_scoring.tooling.cli import main
+
+    result = CliRunner().invoke(main, ["fhir", "odara", "--lang", "en"])
+    assert result.exit_code == 0
+    assert json.loads(result.output) == rs.to_fhir_questionnaire("odara", "en")

@@ -237,3 +237,46 @@ def test_the_report_page_offers_the_answers_for_download(client: httpx.Client) -
     assert answers["judgements"]["case_prioritization"] == "moderate"
     assert rs.assess("sara-v3", answers).level == "moderate"
     assert csrf_of(client.get("/instruments/sara-v3/form").text)
+
+
+def test_the_serve_command_prints_its_address_and_serves() -> None:
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    command = [sys.executable, "-m", "risk_scoring.tooling.cli", "serve", "--port", str(port)]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stderr is not None
+        line = process.stderr.readline()
+        assert f"http://127.0.0.1:{port}/" in line
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                assert httpx.get(f"http://127.0.0.1:{port}/health").json()["status"] == "ok"
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+    finally:
+        process.terminate()
+        process.wait(10)
+        if process.stderr is not None:
+            process.stderr.close()
+
+
+def test_serve_refuses_a_public_address_without_a_token() -> None:
+    from click.testing import CliRunner
+
+    from risk_scoring.tooling.cli import main
+
+    result = CliRunner().invoke(
+        main, ["serve", "--host", "0.0.0.0"], env={"RISK_SCORING_TOKEN": ""}
+    )
+    assert result.exit_code == 2
+    assert "reachable from other machines" in result.output

@@ -33,6 +33,7 @@ from .check import DEFAULT_EXAMPLES, Finding, check_definitions, definition_file
 from .cli_assess import LANG, PROGRESS_AFTER, assess_command, stderr_is_terminal
 from .cli_input import NotLoaded, load_named
 from .cli_report import report_command
+from .cli_serve import fhir_command, serve_command
 
 __all__ = ["PROGRESS_AFTER", "main"]
 
@@ -68,6 +69,8 @@ def main() -> None:
 
 main.add_command(assess_command)
 main.add_command(report_command)
+main.add_command(serve_command)
+main.add_command(fhir_command)
 
 
 def _instrument_argument(ref: str) -> Instrument:
