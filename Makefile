@@ -12,8 +12,11 @@ BIN := $(VENV)/bin
 # installed) the venv is made without pip and the system's pip installs pip into it.
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || \
-	  { echo "risk_scoring needs Python 3.10 or newer; run make with PYTHON=python3.x" >&2; exit 1; }
-	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV) && $(PYTHON) -m venv --without-pip $(VENV) && \
+	  { echo "$(PYTHON) is not a working Python 3.10 or newer; run make PYTHON=/path/to/python3" >&2; exit 1; }
+	@$(PYTHON) -m venv $(VENV) >/dev/null 2>&1 || { \
+	  echo "$(PYTHON) -m venv failed (no ensurepip? Debian/Ubuntu: apt-get install python3-venv);" \
+	    "making $(VENV) without pip and installing pip into it with $(PYTHON) -m pip" >&2; \
+	  rm -rf $(VENV) && $(PYTHON) -m venv --without-pip $(VENV) && \
 	  $(PYTHON) -m pip --python $(BIN)/python install --quiet pip; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
