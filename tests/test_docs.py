@@ -46,6 +46,7 @@ def _load_script(name: str) -> types.ModuleType:
 
 gen_docs = _load_script("gen_docs")
 griffe_doctest = _load_script("griffe_doctest")
+offline = _load_script("mkdocs_offline")
 
 
 @pytest.fixture(scope="module")
@@ -239,14 +240,17 @@ def test_doctest_lines_become_code_blocks() -> None:
 # --- The site builds with warnings as errors ----------------------------------------
 
 
-def test_site_builds_strict(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site, built once for this module with ``mkdocs build --strict``."""
     if importlib.util.find_spec("mkdocs") is None:
         if os.environ.get("CI"):
             pytest.fail("mkdocs is not installed; CI installs the dev extra")
         pytest.skip("mkdocs is not installed (pip install -e '.[dev]')")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    out = tmp_path_factory.mktemp("site")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "JUPYTER_PLATFORM_DIRS": "1"}
     proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path)],
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -255,4 +259,56 @@ def test_site_builds_strict(tmp_path: Path) -> None:
         check=False,
     )
     assert proc.returncode == 0, proc.stderr[-4000:]
-    assert (tmp_path / "instruments" / "sara-v3" / "index.html").is_file()
+    return out
+
+
+def test_site_builds_strict(site: Path) -> None:
+    assert (site / "instruments" / "sara-v3" / "index.html").is_file()
+
+
+def test_the_notebook_page_shows_the_executed_notebook(site: Path) -> None:
+    page = (site / "notebooks" / "analysis" / "index.html").read_text(encoding="utf-8")
+    assert page.count('src="data:image/png;base64,') >= 3, "the plots are not on the page"
+    assert "&#x27;identical&#x27;" in page or "'identical'" in page  # a cell's output
+    assert (site / "notebooks" / "analysis" / "analysis.ipynb").is_file()  # to download
+
+
+# --- The site loads nothing from outside (police networks are often offline) -------------
+
+
+def test_the_offline_check_finds_what_a_browser_would_fetch() -> None:
+    page = """
+    <link rel="preconnect" href="https://fonts.gstatic.com">
+    <link rel="stylesheet" href="//fonts.googleapis.com/css?family=Roboto">
+    <script src="https://cdn.example/x.js"></script>
+    <img srcset="a.png 1x, https://cdn.example/b.png 2x">
+    <style>@import "https://cdn.example/a.css"; .a { background: url(http://cdn.example/i) }</style>
+    <div style="background: url('https://cdn.example/s.png')"></div>
+    <script type="module">await import("https://cdnjs.example.com/mermaid.mjs")</script>
+    <a href="https://www.example.org/">a page elsewhere is a link, not a load</a>
+    <img src="data:image/png;base64,AAAA"><img src="../img/report-nb.png">
+    <link rel="stylesheet" href="../assets/stylesheets/main.css">
+    """
+    found = offline.html_external(page)
+    assert len(found) == 8, found
+    assert not any("www.example.org" in ref for ref in found)
+    assert offline.css_external("@import url('https://x.example/a.css'); b{src:url(f.woff)}") == [
+        "https://x.example/a.css"
+    ]
+
+
+def test_the_site_loads_nothing_from_outside(site: Path) -> None:
+    found = [
+        f"{path.relative_to(site)}: {ref}"
+        for path in sorted(site.rglob("*.html"))
+        for ref in offline.html_external(path.read_text(encoding="utf-8"))
+    ]
+    found += [
+        f"{path.relative_to(site)}: {url}"
+        for path in sorted(site.rglob("*.css"))
+        for url in offline.css_external(path.read_text(encoding="utf-8"))
+    ]
+    assert not found, "the site fetches from outside:\n" + "\n".join(found)
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert "fonts.googleapis.com" not in index
+    assert "fonts.gstatic.com" not in index

@@ -19,6 +19,7 @@ import risk_scoring as rs
 from risk_scoring.report import i18n as _i18n, render as report
 from risk_scoring.testing import answers
 from risk_scoring.tooling.golden import case_files, read_case
+from tests.system_deps import pdf_unavailable
 
 FORMATS = ("html", "markdown", "text")
 LANGS = ("nb", "en")
@@ -698,13 +699,18 @@ def test_report_context_exposes_the_view_custom_templates_see(dash_high: rs.Resu
 
 
 def test_render_pdf_gives_an_a4_document(dash_high: rs.Result) -> None:
-    from risk_scoring.report.pdf import pdf_available, render_pdf
-
-    reason = pdf_available()
+    # Skipped, naming the package to install, where WeasyPrint or its system libraries
+    # are missing: importing WeasyPrint then warns or fails (see tests/system_deps.py).
+    reason = pdf_unavailable()
     if reason is not None:
         pytest.skip(f"PDF rendering unavailable here: {reason}")
-    pypdf = pytest.importorskip("pypdf")
     import io
+
+    import pypdf
+
+    from risk_scoring.report.pdf import pdf_available, render_pdf
+
+    assert pdf_available() is None
 
     data = render_pdf(dash_high, lang="nb", rendered_at=RENDERED_AT)
     assert data.startswith(b"%PDF-")

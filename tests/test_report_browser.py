@@ -18,7 +18,6 @@ import io
 import json
 import os
 import select
-import shutil
 import subprocess
 import time
 from collections.abc import Iterator
@@ -28,15 +27,11 @@ from typing import Any
 import pytest
 
 import risk_scoring as rs
+from tests.system_deps import CHROMIUM_MISSING, chromium
 from tests.test_report import full_answers
 
-CHROMIUM = next(
-    (path for name in ("chromium", "chromium-browser") if (path := shutil.which(name))), None
-)
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="headless Chromium is not installed (Debian: apt-get install chromium)",
-)
+CHROMIUM = chromium()
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason=CHROMIUM_MISSING)
 
 FLAGS = (
     "--headless",
