@@ -103,9 +103,8 @@ def main() -> None:
     p99 = latencies[int(len(latencies) * 0.99)] * 1000
     print(f"POST /instruments/sara-v3/assess, 1 worker, {CLIENTS} clients, {SECONDS:g} s")
     print(f"  {rate:,.0f} requests/s   p50 {p50:.1f} ms   p99 {p99:.1f} ms")
-    print(
-        f"  target >= 1,000/s and p99 <= 50 ms: {'met' if rate >= 1000 and p99 <= 50 else 'NOT met'}"
-    )
+    verdict = "met" if rate >= 1000 and p99 <= 50 else "NOT met"
+    print(f"  target >= 1,000/s and p99 <= 50 ms: {verdict}")
 
 
 if __name__ == "__main__":

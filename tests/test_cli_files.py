@@ -131,7 +131,7 @@ def test_report_pdf_without_the_extra_names_the_extra(
     monkeypatch.setitem(sys.modules, "weasyprint", None)  # import weasyprint fails
     result = run("report", EXAMPLE, "--format", "pdf", "-o", tmp_path / "r.pdf")
     assert result.exit_code == 1
-    assert "pip install 'risk_scoring[pdf]'" in result.stderr
+    assert "pip install '.[pdf]'" in result.stderr
     assert not (tmp_path / "r.pdf").exists()
 
 
@@ -289,7 +289,7 @@ def test_check_without_hypothesis_fails_unless_properties_are_turned_off(
     odara = ROOT / "instruments" / "odara.yaml"
     result = run("check", odara)
     assert result.exit_code == 1
-    assert "install the testing extra (pip install 'risk_scoring[testing]')" in result.stderr
+    assert "install the testing extra (pip install '.[testing]'" in result.stderr
     assert "or pass --no-properties" in result.stderr
     assert run("check", odara, "--no-properties").exit_code == 0
 

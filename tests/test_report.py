@@ -731,7 +731,7 @@ def test_render_pdf_without_weasyprint_says_how_to_install(
     monkeypatch.setitem(sys.modules, "weasyprint", None)  # as if it were not installed
     assert (
         pdf.pdf_available()
-        == "PDF reports need the optional extra: pip install 'risk_scoring[pdf]'"
+        == "PDF reports need the pdf extra: pip install '.[pdf]' (docs/installation.md)"
     )
-    with pytest.raises(rs.ReportError, match=r"risk_scoring\[pdf\]"):
+    with pytest.raises(rs.ReportError, match=r"\.\[pdf\]"):
         pdf.render_pdf(dash_high)

@@ -1,4 +1,4 @@
-"""Render a report as PDF (optional extra: ``pip install 'risk_scoring[pdf]'``).
+"""Render a report as PDF (the optional ``pdf`` extra, see docs/installation.md).
 
 The PDF is the HTML report laid out for A4 by WeasyPrint, a PyPI library that needs
 no browser, only the Pango text libraries most Linux systems have (Debian:
@@ -18,7 +18,7 @@ from .render import RenderedAt, TemplateRef, render_report
 
 __all__ = ["pdf_available", "render_pdf"]
 
-_INSTALL = "PDF reports need the optional extra: pip install 'risk_scoring[pdf]'"
+_INSTALL = "PDF reports need the pdf extra: pip install '.[pdf]' (docs/installation.md)"
 
 
 def _weasyprint() -> Any:

@@ -653,7 +653,7 @@ def check_properties(
         return [
             Finding(
                 "",
-                "properties were not checked: install risk_scoring[testing] (Hypothesis)",
+                "properties were not checked: install the testing extra (Hypothesis)",
                 source,
                 *root,
                 severity="note",

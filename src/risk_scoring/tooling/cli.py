@@ -37,7 +37,7 @@ from .cli_serve import fhir_command, serve_command
 
 __all__ = ["PROGRESS_AFTER", "main"]
 
-INSTALL_TESTING = "pip install 'risk_scoring[testing]'"
+INSTALL_TESTING = "pip install '.[testing]' from a checkout (docs/installation.md)"
 
 
 class _Guarded(click.Group):

@@ -112,7 +112,7 @@ def _titles(result: Result, inst: Instrument | None) -> Instrument | None:
 @click.argument("file")
 @click.option(
     "--format", "fmt", type=click.Choice([*FORMATS, "pdf"]), default="html", show_default=True,
-    help="pdf needs the pdf extra (pip install 'risk_scoring[pdf]').",
+    help="pdf needs the pdf extra (docs/installation.md).",
 )  # fmt: skip
 @LANG
 @click.option("--instrument", help="Instrument id or path, if the file does not name one.")
