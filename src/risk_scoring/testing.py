@@ -25,7 +25,10 @@ def _context_value(field: ContextField) -> st.SearchStrategy[Any]:
     if field.type == "bool":
         return st.booleans()
     if field.type == "int":
-        low = field.min if field.min is not None else 0
+        if field.min is not None:
+            low = field.min
+        else:  # no lower bound: from 0, or from 50 below an upper bound under 0
+            low = 0 if field.max is None or field.max >= 0 else field.max - 50
         return st.integers(low, field.max if field.max is not None else low + 50)
     if field.type == "choice":
         return st.sampled_from([ch.id for ch in field.choices])
