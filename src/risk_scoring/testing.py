@@ -6,6 +6,14 @@
 >>> @given(answers(inst))                   # doctest: +SKIP
 ... def test_always_scores(a): inst.assess(a)
 
+`instruments()` draws valid definitions themselves (the mapping a YAML file holds), and
+`instrument_from` loads one, so the same properties can run over generated instruments:
+
+>>> @given(st.data())                       # doctest: +SKIP
+... def test_any_instrument(data):
+...     inst = instrument_from(data.draw(instruments()))
+...     inst.assess(data.draw(answers(inst)))
+
 Needs the `testing` extra (Hypothesis); importing `risk_scoring` alone never imports it.
 """
 
@@ -16,9 +24,10 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from ._generated import instrument_from, instruments
 from .instrument import ContextField, Instrument
 
-__all__ = ["answers", "higher_answer", "invalid_answers"]
+__all__ = ["answers", "higher_answer", "instrument_from", "instruments", "invalid_answers"]
 
 
 def _context_value(field: ContextField) -> st.SearchStrategy[Any]:
