@@ -188,8 +188,8 @@ def _leaf(draw: st.DrawFn, draft: Draft, monotone: bool) -> dict[str, Any]:
     kinds = ["item", "count", "level"]
     if draft.kind != "spj":
         kinds.append("score")
-    if draft.context:
-        kinds.append("context")
+    if draft.context:  # twice: a context test has three forms
+        kinds += ["context", "context"]
     if draft.level_judgements:
         kinds.append("judgement")
     kind = draw(st.sampled_from(kinds))
