@@ -34,6 +34,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/bench_report.py
 	$(BIN)/python benchmarks/bench_batch.py
 	$(BIN)/python benchmarks/bench_startup.py
+	cd benchmarks && ../$(BIN)/python bench_server.py
 
 clean:
 	rm -rf $(VENV) build dist report.html site

@@ -30,8 +30,8 @@ from typing import Any, TypeVar
 import pandas as pd
 
 import risk_scoring as rs
-from risk_scoring.batch import assess_many
-from risk_scoring.frames import frame_to_answers, score_frame, synthetic_frame, to_frame
+from risk_scoring.analysis.frames import frame_to_answers, score_frame, synthetic_frame, to_frame
+from risk_scoring.engine.batch import assess_many
 
 TARGET = 200_000
 T = TypeVar("T")

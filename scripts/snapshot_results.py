@@ -8,7 +8,8 @@ first, then `--count` answer sets drawn from a seeded generator over the definit
 and the JSON result, or the problems when the answers are refused. `compare` assesses
 the stored answers again and compares byte for byte; where the bytes differ it names
 the fields that differ, and with `--ignore trace` a difference only in `trace` counts
-as equal (the trace's JSON shape is outside the public contract).
+as equal (the trace's JSON shape is outside the public contract). Fields the stored
+results lack (added since the snapshot) are not differences.
 """
 
 from __future__ import annotations
@@ -94,18 +95,28 @@ def outcome(inst: Any, answers: dict[str, Any]) -> str:
 
 
 def cases(inst: Any, count: int, seed: int) -> list[dict[str, Any]]:
-    from risk_scoring.golden import case_files, read_case  # noqa: PLC0415
+    from risk_scoring.tooling.golden import case_files, read_case
 
     found = [read_case(path)[0]["answers"] for path in case_files(inst)]
     rng = random.Random(f"{seed}:{inst.id}")
     return found + [generated(inst, rng) for _ in range(count)]
 
 
+def snapshot_file(folder: Path, inst: Any) -> Path:
+    """The file for this exact definition: `<id>@<digest>.jsonl`, else the plain `<id>.jsonl`.
+
+    A snapshot folder may hold results for several versions of a definition (before and
+    after a change to its YAML), each computed by the engine as it was before a refactor.
+    """
+    exact = folder / f"{inst.id}@{inst.digest[:12]}.jsonl"
+    return exact if exact.is_file() else folder / f"{inst.id}.jsonl"
+
+
 def save(folder: Path, count: int, seed: int) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for ident in rs.list_instruments():
         inst = rs.load_instrument(ident)
-        with (folder / f"{ident}.jsonl").open("w", encoding="utf-8") as out:
+        with (folder / f"{ident}@{inst.digest[:12]}.jsonl").open("w", encoding="utf-8") as out:
             for answers in cases(inst, count, seed):
                 line = {"answers": answers, "result": outcome(inst, answers)}
                 out.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
@@ -114,8 +125,13 @@ def save(folder: Path, count: int, seed: int) -> None:
 
 def compare(folder: Path, ignore: set[str]) -> int:
     differing = 0
-    for path in sorted(folder.glob("*.jsonl")):
-        inst = rs.load_instrument(path.stem)
+    for ident in rs.list_instruments():
+        inst = rs.load_instrument(ident)
+        path = snapshot_file(folder, inst)
+        if not path.is_file():
+            print(f"{ident}: no snapshot")
+            differing += 1
+            continue
         total = same = 0
         fields: dict[str, int] = {}
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -126,9 +142,8 @@ def compare(folder: Path, ignore: set[str]) -> int:
                 same += 1
                 continue
             before, after = json.loads(stored["result"]), json.loads(now)
-            changed = sorted(
-                k for k in {*before, *after} if before.get(k) != after.get(k) and k not in ignore
-            )
+            # A field the stored result lacks is new since the snapshot, not a difference.
+            changed = sorted(k for k in before if before[k] != after.get(k) and k not in ignore)
             if not changed:
                 same += 1
                 continue
@@ -136,7 +151,7 @@ def compare(folder: Path, ignore: set[str]) -> int:
                 fields[key] = fields.get(key, 0) + 1
         differing += total - same
         shown = ", ".join(f"{k} ({n})" for k, n in sorted(fields.items())) or "none"
-        print(f"{path.stem}: {same} of {total} identical; differing fields: {shown}")
+        print(f"{path.name}: {same} of {total} identical; differing fields: {shown}")
     return 1 if differing else 0
 
 

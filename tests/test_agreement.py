@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import risk_scoring as rs
-from risk_scoring.rater_agreement import agreement, weighted_kappa
-from risk_scoring.reassessment import ComparisonError, InstrumentVersionWarning
+from risk_scoring.analysis.agreement import agreement, weighted_kappa
+from risk_scoring.analysis.compare import ComparisonError, InstrumentVersionWarning
 
 NO = {str(n): "no" for n in range(1, 25)}
 SARA_ITEMS = [f"N{i}" for i in range(1, 9)] + [f"P{i}" for i in range(1, 11)]

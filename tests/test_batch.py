@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import risk_scoring as rs
-from risk_scoring.batch import RowError, assess_many
+from risk_scoring.engine.batch import RowError, assess_many
 
 NO = {str(n): "no" for n in range(1, 25)}
 

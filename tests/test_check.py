@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 import risk_scoring as rs
-from risk_scoring.check import (
+from risk_scoring.definition.loading import builtin_dir
+from risk_scoring.tooling.check import (
     Finding,
     check_definitions,
     check_file,
@@ -19,7 +20,6 @@ from risk_scoring.check import (
     definition_files,
     unverified,
 )
-from risk_scoring.loading import builtin_dir
 
 TINY_LIST = """\
 id: tiny-list
@@ -110,7 +110,7 @@ def line_of(text: str, needle: str) -> int:
 def test_the_builtin_definitions_have_no_errors_or_warnings() -> None:
     summary = check_definitions(properties=False)
     assert lines(summary.findings) == []
-    assert summary.definitions == len(rs.list_instruments()) + 1  # and the catalogue
+    assert summary.definitions == len(rs.list_instruments()) + 2  # the catalogue, the sources
     assert summary.cases >= 8 * len(rs.list_instruments())
 
 
@@ -321,6 +321,125 @@ def test_every_unverified_builtin_value_names_its_source_and_line() -> None:
             assert value.line is not None, value
 
 
+def test_secondary_values_are_listed_with_their_grade(define: Define) -> None:
+    text = TINY_LIST.replace(
+        'guidance: {nb: g, en: g}}\n  - {id: "3"',
+        'guidance: {nb: g, en: g}, verified: secondary, source: "[nesset-2021] Table 2"}\n'
+        '  - {id: "3"',
+    ).replace(
+        "min_score: 2}",
+        'min_score: 2,\n     verified: false, source: "[hilton-2021] from recall"}',
+    )
+    path = define(text)
+    found = unverified(rs.load_instrument(path))
+    assert [(u.path, u.grade, u.status) for u in found] == [
+        ("items.1", "secondary", "confirmed by a secondary source"),
+        ("levels.1", "unverified", "unverified"),
+    ]
+    assert str(found[0]).endswith(
+        "items.1: item '2' is confirmed by a secondary source; source: [nesset-2021] Table 2"
+    )
+    notes = [f.message for f in check_file(path, properties=False) if f.stage == "unverified"]
+    assert notes == [
+        "item '2' is confirmed by a secondary source; source: [nesset-2021] Table 2",
+        "level 'high' is unverified; source: [hilton-2021] from recall",
+    ]
+    assert lines(check_file(path, properties=False)) == []
+
+
+def test_a_grade_other_than_true_needs_a_source(define: Define) -> None:
+    text = TINY_LIST.replace(
+        'guidance: {nb: g, en: g}}\n  - {id: "3"',
+        'guidance: {nb: g, en: g}, verified: secondary}\n  - {id: "3"',
+    )
+    (error,) = [f for f in check_file(define(text), properties=False) if f.severity == "error"]
+    assert error.stage == "schema"
+    assert "'verified: secondary' needs a 'source'" in error.message
+
+
+def test_a_source_without_a_key_or_with_an_unknown_key_is_an_error_at_the_source(
+    define: Define,
+) -> None:
+    text = TINY_LIST.replace(
+        'guidance: {nb: g, en: g}}\n  - {id: "3"',
+        'guidance: {nb: g, en: g},\n     source: "manual p. 12 [P]"}\n  - {id: "3"',
+    ).replace(
+        "    rationale: {nb: r, en: r}\n",
+        '    rationale: {nb: r, en: r}\n    source: "[hilton-2021] and [hilton-2012]"\n',
+    )
+    path = define(text)
+    found = [f for f in check_file(path, properties=False) if f.severity == "error"]
+    no_key = line_of(text, "manual p. 12")
+    unknown = line_of(text, "[hilton-2012]")
+    assert [(f.stage, f.path, f.line) for f in found] == [
+        ("citation", "items.1.source", no_key),
+        ("citation", "measures.0.source", unknown),
+    ]
+    assert found[0].column == text.splitlines()[no_key - 1].index('"manual') + 1
+    assert "cites no reference" in found[0].message
+    assert found[1].message == (
+        "unknown reference [hilton-2012] (not in sources.yaml); did you mean [hilton-2021]?"
+    )
+
+
+def test_a_bibliography_beside_the_definition_is_used(define: Define) -> None:
+    text = TINY_LIST.replace(
+        "    rationale: {nb: r, en: r}\n",
+        '    rationale: {nb: r, en: r}\n    source: "[local-guide] p. 3"\n',
+    )
+    path = define(text)
+    assert [f.message for f in check_file(path, properties=False) if f.severity == "error"] == [
+        "unknown reference [local-guide] (not in sources.yaml)"
+    ]
+    (path.parent / "sources.yaml").write_text(
+        'version: "1"\nreferences:\n'
+        '  - {id: local-guide, author: "A District", title: "A guide", grade: weak}\n',
+        encoding="utf-8",
+    )
+    assert lines(check_file(path, properties=False)) == []
+
+
+def test_the_bibliography_is_checked_for_duplicates_and_grades(tmp_path: Path) -> None:
+    text = (builtin_dir() / "sources.yaml").read_text(encoding="utf-8")
+    text = text.replace("  - id: straffeloven\n", "  - id: straffeprosessloven\n")
+    assert text.count("grade: weak\n") > 1
+    text = text.replace("grade: weak\n", "grade: anecdotal\n", 1)
+    path = tmp_path / "sources.yaml"
+    path.write_text(text, encoding="utf-8")
+    found = [f for f in check_definitions([path]).findings if f.source == str(path)]
+    assert [(f.severity, f.stage) for f in found] == [("error", "schema")]
+    assert "'primary', 'secondary' or 'weak'" in found[0].message
+    assert found[0].line == line_of(text, "grade: anecdotal")
+    path.write_text(text.replace("grade: anecdotal\n", "grade: weak\n"), encoding="utf-8")
+    (dup,) = [f for f in check_definitions([path]).findings if f.source == str(path)]
+    assert (dup.severity, dup.stage, dup.message) == (
+        "error",
+        "citation",
+        "duplicate id 'straffeprosessloven'",
+    )
+    second = [n for n, ln in enumerate(text.splitlines(), 1) if ln == "  - id: straffeprosessloven"]
+    assert dup.line == second[1]
+
+
+def test_every_builtin_source_cites_known_keys_and_nothing_outside_the_repository() -> None:
+    from risk_scoring.definition.bibliography import cited_keys, load_bibliography
+    from risk_scoring.definition.model import verifiables
+
+    known = load_bibliography().by_id
+    definitions = [rs.load_instrument(i) for i in rs.list_instruments()]
+    for definition in [*definitions, rs.load_catalogue()]:
+        for loc, value in verifiables(definition):
+            if value.source is None:
+                continue
+            keys = cited_keys(value.source)
+            assert keys, (loc, value.source)
+            assert set(keys) <= set(known), (loc, value.source)
+    for path in builtin_dir().rglob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        assert "research/instruments.md" not in text, path
+        assert "/work/" not in text, path
+
+
 def test_the_catalogue_is_checked_too(tmp_path: Path) -> None:
     text = (builtin_dir() / "measures.yaml").read_text(encoding="utf-8")
     (tmp_path / "measures.yaml").write_text(
@@ -416,3 +535,19 @@ def test_properties_use_a_fixed_seed_so_findings_repeat(define: Define) -> None:
     path = define(text, cases={})
     first = check_file(path, max_examples=20)
     assert check_file(path, max_examples=20) == first
+
+
+def test_a_misspelt_measure_gets_a_did_you_mean(tmp_path: Path) -> None:
+    four_defects(tmp_path / "copy")
+    lines = [str(f) for f in check_definitions([tmp_path / "copy"], properties=False).findings]
+    assert any(
+        "unknown measure 'marac_referal'; did you mean 'marac_referral'? (expected one of" in line
+        for line in lines
+    ), lines
+
+
+def test_a_reference_in_the_wrong_case_gets_a_did_you_mean() -> None:
+    from risk_scoring.definition.references import did_you_mean
+
+    assert did_you_mean("MARAC_REFERRAL", ["idva_referral", "marac_referral"]) == "marac_referral"
+    assert did_you_mean("teleport", ["idva_referral", "marac_referral"]) is None

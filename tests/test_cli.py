@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 import risk_scoring as rs
-from risk_scoring.cli import PROGRESS_AFTER, main
+from risk_scoring.tooling.cli import PROGRESS_AFTER, main
 from tests.test_check import four_defects
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -19,8 +19,17 @@ EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 LOCATED = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<severity>\w+): ")
 
 
-def run(*args: str | Path) -> Result:
-    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+def run(*args: str | Path, input: str | bytes | None = None) -> Result:
+    return CliRunner().invoke(main, [str(a) for a in args], input=input, catch_exceptions=False)
+
+
+def wide(*args: str | Path) -> str:
+    """What a command prints on a terminal wide enough that no table cell wraps."""
+    result = CliRunner().invoke(
+        main, [str(a) for a in args], env={"COLUMNS": "1000"}, catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
 
 
 def test_examples_exist() -> None:
@@ -45,15 +54,18 @@ def test_list_shows_version_kind_item_count_and_languages_of_each_builtin() -> N
 
 
 def test_show_lists_items_by_domain_with_levels_bands_and_rules() -> None:
-    out = run("show", "dash", "--lang", "en").stdout
+    out = wide("show", "dash", "--lang", "en")
     assert "Checklist questions (ric)" in out
     assert "Threatened to kill" in out
-    assert re.search(r"medium\s+Medium\s+score 10 to 13", out)
+    assert re.search(r"medium°\s+Medium\s+score 10 to 13", out)
     assert re.search(r"high\s+High\s+score 14 to 24", out)
-    assert re.search(r"potential-escalation\s+high\s+incidents_last_12_months ≥ 3", out)
-    assert re.search(r"urgent\s+marac_referral\s+score ≥ 14", out)
+    assert re.search(r"professional-judgement°\s+judgement professional_judgement", out)
+    assert not re.search(r"^\s+potential-escalation", out, re.M)  # a MARAC route now
+    assert re.search(r"Urgent\s+marac_referral \(Referral to a MARAC [^)]*\)\)\s+total ≥ 14", out)
+    assert re.search(r"marac-potential-escalation\s+Urgent\s+marac_referral", out)
     assert "2*" in out
     assert "* not yet verified against the published source" in out
+    assert "° confirmed by a secondary source only" in out
 
 
 def test_show_speaks_norwegian_by_default() -> None:
@@ -67,8 +79,37 @@ def test_show_spj_levels_come_from_judgements() -> None:
 
 def test_show_unknown_instrument_suggests_the_nearest_id() -> None:
     result = run("show", "sara")
-    assert result.exit_code == 1
-    assert "did you mean" in result.stderr
+    assert result.exit_code == 2  # a usage error, like a path that does not exist
+    assert "did you mean 'sara-v3'" in result.stderr
+
+
+@pytest.mark.parametrize("command", [["show"], ["schema"], ["assess", "-", "--instrument"]])
+def test_an_id_in_the_wrong_case_gets_a_did_you_mean(command: list[str]) -> None:
+    result = run(*command, "SARA-V3")
+    assert result.exit_code == 2
+    assert "no built-in instrument 'SARA-V3'; did you mean 'sara-v3'? (ids are lower case)" in (
+        result.stderr
+    )
+
+
+def test_show_speaks_one_language_per_run() -> None:
+    nb = wide("show", "dash")
+    for heading in ("Skalaer", "Dimensjoner", "Saksopplysninger", "Nivåer", "Tiltaksregler"):
+        assert heading in nb
+    for english in ("Scales", "Levels", "Measure rules", "Escalations", "score ", "context "):
+        assert english not in nb, english
+    assert "sjekkliste · 24 ledd" in nb
+    assert re.search(r"Haster\s+marac_referral \(Henvisning til MARAC[^)]*\)\)\s+totalsum ≥ 14", nb)
+    en = run("show", "dash", "--lang", "en").stdout
+    for norwegian in ("Skalaer", "Nivåer", "totalsum", "ledd "):
+        assert norwegian not in en, norwegian
+
+
+def test_show_names_each_measure_from_the_catalogue_beside_its_id() -> None:
+    out = wide("show", "sara-v3", "--lang", "en")
+    for rule in rs.load_instrument("sara-v3").measure_rules:
+        name = rs.load_catalogue().by_id[rule.measure].name.en
+        assert f"{rule.measure} ({name})" in out
 
 
 # --- assess --------------------------------------------------------------------------------
@@ -88,13 +129,22 @@ def test_a_bad_file_is_reported_with_lines_and_the_batch_goes_on(tmp_path: Path)
     bad.write_text('instrument: dash\nitems:\n  "1": "maybe"\n', encoding="utf-8")
     broken = tmp_path / "broken.json"
     broken.write_text('{"instrument": "odara",\n "items": {', encoding="utf-8")
-    result = run("assess", bad, *EXAMPLES, broken, tmp_path / "missing.yaml")
+    result = run("assess", bad, *EXAMPLES, broken)
     assert result.exit_code == 1
     assert len(result.stdout.splitlines()) == len(EXAMPLES)
     assert f"{bad}:3:8: items.1: 'maybe' is not allowed" in result.stderr
     assert f"{broken}:2:12: " in result.stderr
-    assert f"{tmp_path / 'missing.yaml'}: cannot read" in result.stderr
-    assert f"3 of {len(EXAMPLES) + 3} files failed" in result.stderr
+    assert f"2 of {len(EXAMPLES) + 2} files failed" in result.stderr
+
+
+def test_a_path_that_does_not_exist_is_a_usage_error_and_nothing_is_assessed(
+    tmp_path: Path,
+) -> None:
+    for args in (["assess", *EXAMPLES[:1]], ["report"]):
+        result = run(*args, tmp_path / "missing.yaml")
+        assert result.exit_code == 2, args
+        assert result.stdout == ""
+        assert "missing.yaml: No such file or directory" in result.stderr
 
 
 def test_free_text_never_appears_in_error_messages(tmp_path: Path) -> None:
@@ -120,7 +170,7 @@ def test_assess_needs_to_know_the_instrument(tmp_path: Path) -> None:
     assert "but --instrument is 'odara'" in mismatch.stderr
 
 
-def test_many_files_get_a_progress_bar_on_stderr(tmp_path: Path) -> None:
+def test_without_a_terminal_many_files_print_no_progress_line(tmp_path: Path) -> None:
     files = []
     for n in range(PROGRESS_AFTER):
         path = tmp_path / f"case{n}.json"
@@ -129,7 +179,7 @@ def test_many_files_get_a_progress_bar_on_stderr(tmp_path: Path) -> None:
     result = run("assess", "--instrument", "odara", *files)
     assert result.exit_code == 0
     assert len(result.stdout.splitlines()) == PROGRESS_AFTER
-    assert "Assessing" in result.stderr
+    assert result.stderr == ""
 
 
 # --- report --------------------------------------------------------------------------------

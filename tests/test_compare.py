@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 import risk_scoring as rs
-from risk_scoring.reassessment import ComparisonError, InstrumentVersionWarning, compare
+from risk_scoring.analysis.compare import ComparisonError, InstrumentVersionWarning, compare
 
 NO = {str(n): "no" for n in range(1, 25)}
 SARA_ITEMS = [f"N{i}" for i in range(1, 9)] + [f"P{i}" for i in range(1, 11)]

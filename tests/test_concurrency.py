@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 
 import risk_scoring as rs
-from risk_scoring import _templates, loading
-from risk_scoring.batch import assess_many
+from risk_scoring.definition import loading
+from risk_scoring.engine.batch import assess_many
+from risk_scoring.report import environment as _templates
 from tests.security_support import LONG, same, seeded_jobs, snapshot
 
 THREADS = 16

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from risk_scoring.frames import score_frame, score_partition, synthetic_frame
+from risk_scoring.analysis.frames import score_frame, score_partition, synthetic_frame
 
 dd = pytest.importorskip("dask.dataframe")
 

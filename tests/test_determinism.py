@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 import risk_scoring as rs
-from risk_scoring.golden import case_files, read_case
+from risk_scoring.tooling.golden import case_files, read_case
 from tests.security_support import seeded_jobs
 
 ROOT = Path(__file__).resolve().parents[1]

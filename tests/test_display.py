@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 
 import risk_scoring as rs
-from risk_scoring import display
-from risk_scoring.display import instrument_html, result_html, set_language
+from risk_scoring.report import cards as display
+from risk_scoring.report.cards import instrument_html, result_html, set_language
 from tests.conftest import TINY_SPJ, MakeFile
 
 NO = {str(n): "no" for n in range(1, 25)}
@@ -25,9 +25,9 @@ def norwegian() -> Iterator[None]:
 def test_an_instrument_card_shows_title_levels_and_items() -> None:
     card = instrument_html(rs.load_instrument("dash"))
     assert card.count("<div class='rs-card'>") == 1
-    assert "dash 2009.1" in card
+    assert "dash 2009.2" in card
     assert "Nivåer" in card
-    assert "standard (Standard)" in card
+    assert "standard° (Standard)" in card
     assert "<details><summary>Ledd (24)</summary>" in card
 
 
@@ -67,7 +67,7 @@ def test_english_cards() -> None:
     set_language("en")
     card = instrument_html(rs.load_instrument("dash"))
     assert "Levels" in card
-    assert "standard (Standard)" in card
+    assert "standard° (Standard)" in card
 
 
 def test_an_unknown_language_is_refused() -> None:

@@ -25,8 +25,9 @@ import yaml
 from pydantic import BaseModel
 
 import risk_scoring as rs
-from risk_scoring.catalogue import Catalogue
-from risk_scoring.instrument import Instrument
+from risk_scoring.definition.bibliography import Bibliography
+from risk_scoring.definition.catalogue import Catalogue
+from risk_scoring.definition.instrument import Instrument
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -99,12 +100,42 @@ def test_instrument_page_lists_items_levels_rules_and_unverified(
 
 
 def test_unverified_listing_counts_every_value(pages: dict[Path, str]) -> None:
-    from risk_scoring.check import unverified
+    from risk_scoring.tooling.check import unverified
 
     page = pages[DOCS / "unverified.md"]
     total = sum(len(unverified(rs.load_instrument(i))) for i in rs.list_instruments())
     total += len(unverified(rs.load_catalogue(), ROOT / "instruments" / "measures.yaml"))
-    assert f"| **Total** | **{total}** |" in page
+    (row,) = [line for line in page.splitlines() if line.startswith("| **Total** |")]
+    assert row.endswith(f"| **{total}** |")
+    assert "secondary" in page
+    assert "**unverified**" in page
+
+
+def test_sources_page_lists_each_reference_once_with_its_url(pages: dict[Path, str]) -> None:
+    from risk_scoring.definition.bibliography import load_bibliography
+
+    page = pages[DOCS / "sources.md"]
+    bibliography = load_bibliography()
+    for reference in bibliography.references:
+        assert page.count(f"{{#{reference.id}}}") == 1, reference.id
+        if reference.url:
+            assert f"<{reference.url}>" in page, reference.id
+    assert f"| **Total** | **{len(bibliography.references)}** |" in page
+    assert "no definition" not in page, "a reference no source: cites"
+
+
+def test_citation_keys_link_to_the_sources_page(pages: dict[Path, str]) -> None:
+    page = pages[DOCS / "instruments" / "dash.md"]
+    assert "[safelives-repeat-definition](../sources.md#safelives-repeat-definition)" in page
+    assert "[prop-128-l-2022-2023](sources.md#prop-128-l-2022-2023)" in pages[DOCS / "measures.md"]
+
+
+def test_nothing_outside_the_repository_is_cited() -> None:
+    for folder in ("instruments", "docs", "src"):
+        for path in (ROOT / folder).rglob("*"):
+            if path.is_file() and path.suffix in {".yaml", ".md", ".py", ".j2"}:
+                text = path.read_text(encoding="utf-8")
+                assert "research/instruments.md" not in text, path
 
 
 def test_measures_page_has_every_measure(pages: dict[Path, str]) -> None:
@@ -155,7 +186,9 @@ def _models(root: type[BaseModel]) -> list[type[BaseModel]]:
     return found
 
 
-@pytest.mark.parametrize("root", [Instrument, Catalogue], ids=["instrument", "catalogue"])
+@pytest.mark.parametrize(
+    "root", [Instrument, Catalogue, Bibliography], ids=["instrument", "catalogue", "bibliography"]
+)
 def test_authoring_reference_names_every_yaml_key(root: type[BaseModel]) -> None:
     text = (DOCS / "authoring.md").read_text(encoding="utf-8")
     missing = sorted(

@@ -25,7 +25,7 @@ from hypothesis import given, strategies as st
 from markupsafe import Markup
 
 import risk_scoring as rs
-from risk_scoring import answers as answers_module
+from risk_scoring.engine import answers as answers_module
 from risk_scoring.testing import answers, invalid_answers
 from tests.security_support import fuzz, same, snapshot, write_free_text_instrument
 

@@ -25,11 +25,13 @@ import yaml
 from hypothesis import given, strategies as st
 
 import risk_scoring as rs
-from risk_scoring import _yaml, loading
+from risk_scoring.definition import loading, reader as _yaml
 from tests.security_support import FREE_TEXT_YAML, LONG, fuzz
 
 BUILTIN = {p.name: p.read_bytes() for p in sorted(loading.builtin_dir().glob("*.yaml"))}
-DEFINITIONS = sorted(name for name in BUILTIN if name != loading.CATALOGUE_FILE)
+DEFINITIONS = sorted(
+    name for name in BUILTIN if name not in (loading.CATALOGUE_FILE, loading.SOURCES_FILE)
+)
 SECONDS = 10.0
 """Any one load, whatever the input (the worst measured case takes about 1.5 s)."""
 
@@ -86,6 +88,10 @@ def check_load(path: Path, raw: bytes, load: Callable[[Path], object]) -> rs.Ins
 def _load_any(path: Path) -> object:
     if path.name == loading.CATALOGUE_FILE:
         return rs.load_catalogue(path)
+    if path.name == loading.SOURCES_FILE:
+        from risk_scoring.definition.bibliography import load_bibliography
+
+        return load_bibliography(path)
     return rs.load_instrument(path)
 
 
@@ -560,7 +566,7 @@ def test_an_unknown_scale_is_reported_not_raised(folder: Path) -> None:
 @given(case=st.one_of(mutated_builtin(), edited_tree()))
 def test_check_reports_findings_and_never_raises(folder: Path, case: tuple[str, bytes]) -> None:
     """`risk-scoring check` reads the same untrusted files: findings, never a crash."""
-    from risk_scoring.check import check_definitions
+    from risk_scoring.tooling.check import check_definitions
 
     name, raw = case
     path = _write(folder, raw, name)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import risk_scoring as rs
-from risk_scoring.golden import case_files, run_case
+from risk_scoring.tooling.golden import case_files, run_case
 
 CASES = [
     pytest.param(ident, path, id=f"{ident}/{path.stem}")
@@ -24,7 +24,7 @@ def test_golden_case_gives_expected_result(ident: str, path: Path) -> None:
 
 @pytest.mark.parametrize("ident", rs.list_instruments())
 def test_every_instrument_has_golden_cases_for_each_level(ident: str) -> None:
-    from risk_scoring.golden import read_case
+    from risk_scoring.tooling.golden import read_case
 
     inst = rs.load_instrument(ident)
     levels = {read_case(p)[0]["expect"].get("level") for p in case_files(inst)}

@@ -36,7 +36,7 @@ def test_python_tag_is_refused(write_yaml: MakeFile) -> None:
 
 
 def test_yes_no_and_on_stay_strings(write_yaml: MakeFile) -> None:
-    from risk_scoring import _yaml
+    from risk_scoring.definition import reader as _yaml
 
     doc = _yaml.parse("a: yes\nb: NO\nc: on\nd: true\ne: 1:30\nf: 012\n", "x.yaml")
     assert doc.data == {"a": "yes", "b": "NO", "c": "on", "d": True, "e": "1:30", "f": "012"}

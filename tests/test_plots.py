@@ -17,8 +17,8 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 
 import risk_scoring as rs
-from risk_scoring.frames import score_frame, synthetic_frame
-from risk_scoring.plots import factor_prevalence, level_distribution, level_over_time
+from risk_scoring.analysis.frames import score_frame, synthetic_frame
+from risk_scoring.analysis.plots import factor_prevalence, level_distribution, level_over_time
 
 SARA_ITEMS = [f"N{i}" for i in range(1, 9)] + [f"P{i}" for i in range(1, 11)]
 SARA_ITEMS += [f"V{i}" for i in range(1, 7)]
@@ -113,7 +113,7 @@ def test_level_over_time_steps_through_the_assessments() -> None:
 
 
 def test_level_over_time_from_a_frame_for_one_case() -> None:
-    from risk_scoring.frames import to_frame
+    from risk_scoring.analysis.frames import to_frame
 
     frame = to_frame([case("2026-01-01", "moderate"), case("2026-02-01", "high")])
     ax = level_over_time(frame, case_ref="k-1")

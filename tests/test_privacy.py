@@ -27,8 +27,8 @@ import pytest
 from click.testing import CliRunner
 
 import risk_scoring as rs
-from risk_scoring import answers as answers_module
-from risk_scoring.batch import RowError, assess_many
+from risk_scoring.engine import answers as answers_module
+from risk_scoring.engine.batch import RowError, assess_many
 from tests.security_support import (
     SENTINEL,
     fill_free_text,
@@ -392,7 +392,7 @@ def test_unknown_keys_in_stored_results_are_not_quoted(planted_result: rs.Result
 
 
 def test_answer_frames_never_show_personal_data(free_text: rs.Instrument) -> None:
-    frames = pytest.importorskip("risk_scoring.frames")
+    frames = pytest.importorskip("risk_scoring.analysis.frames")
     pytest.importorskip("pandas")
     rows = [planted(free_text), planted(free_text)]
     frame = frames.answers_to_frame(free_text, rows)
@@ -449,7 +449,7 @@ def _cli_failures(folder: Path, inst: rs.Instrument) -> Iterator[tuple[str, Path
 
 @pytest.mark.parametrize("command", ["assess", "report"])
 def test_the_command_line_never_shows_personal_data_on_errors(tmp_path: Path, command: str) -> None:
-    from risk_scoring.cli import main
+    from risk_scoring.tooling.cli import main
 
     inst = write_free_text_instrument(tmp_path)
     runner = CliRunner()

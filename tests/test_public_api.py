@@ -34,7 +34,7 @@ def test_every_error_derives_from_the_shared_base() -> None:
 
 def test_import_loads_no_instrument_and_nothing_heavy() -> None:
     code = (
-        "import sys, risk_scoring, risk_scoring.loading as l;"
+        "import sys, risk_scoring, risk_scoring.definition.loading as l;"
         "heavy = {'pandas', 'hypothesis', 'matplotlib', 'numpy'} & set(sys.modules);"
         "assert not heavy, heavy; assert not l._cache"
     )

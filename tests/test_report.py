@@ -16,9 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import risk_scoring as rs
-from risk_scoring import _i18n, report
-from risk_scoring.golden import case_files, read_case
+from risk_scoring.report import i18n as _i18n, render as report
 from risk_scoring.testing import answers
+from risk_scoring.tooling.golden import case_files, read_case
 
 FORMATS = ("html", "markdown", "text")
 LANGS = ("nb", "en")
@@ -94,7 +94,8 @@ def sara_full(sara: rs.Instrument) -> rs.Result:
 
 @pytest.fixture(scope="module")
 def dash_high() -> rs.Result:
-    """DASH with 11 yes answers raised to high by three incidents (the README example)."""
+    """DASH with 11 yes answers raised to high by justified professional judgement; three
+    incidents add the escalation route to the MARAC referral (the README example)."""
     items = {str(n): "yes" if n <= 12 else "no" for n in range(1, 25)}
     items["5"] = "unknown"
     return rs.assess(
@@ -102,6 +103,8 @@ def dash_high() -> rs.Result:
         {
             "items": items,
             "context": {"incidents_last_12_months": 3},
+            "judgements": {"professional_judgement": "high"},
+            "justification": "Escalating pattern over the last year (fictitious).",
             "assessed_on": "2026-03-05",
             "case_ref": "EX-2",
         },
@@ -149,7 +152,7 @@ def test_header_names_case_instrument_date_and_both_assessors(
     for expected in [
         "EX-2026-0001",
         "SARA-V3",
-        "versjon 2015.1",
+        "versjon 2015.2",
         "20. november 2026",
         "Risikoanalytiker",
         "A-17",
@@ -192,7 +195,7 @@ def test_scored_instrument_shows_its_score_and_how_the_level_was_reached(
     assert "Score: 11" in text
     assert "Research total" not in text
     assert "The score 11 falls in the band for Medium." in text
-    assert "Raised to High: Three or more police-recorded incidents" in text
+    assert "Raised to High: Professional judgement can raise the level" in text
     assert "Unknown or omitted items: 5" in text
 
 
@@ -407,7 +410,7 @@ def test_translations_keep_their_placeholders() -> None:
 
 @pytest.mark.parametrize("name", sorted(p.name for p in _i18n.TEMPLATE_DIR.glob("*.j2")))
 def test_templates_hold_no_words_outside_translatable_strings(name: str) -> None:
-    from risk_scoring._templates import environment
+    from risk_scoring.report.environment import environment
 
     source = (_i18n.TEMPLATE_DIR / name).read_text(encoding="utf-8")
     source = re.sub(r"<style>.*?</style>", "", source, flags=re.S)
@@ -695,7 +698,7 @@ def test_report_context_exposes_the_view_custom_templates_see(dash_high: rs.Resu
 
 
 def test_render_pdf_gives_an_a4_document(dash_high: rs.Result) -> None:
-    from risk_scoring.pdf import pdf_available, render_pdf
+    from risk_scoring.report.pdf import pdf_available, render_pdf
 
     reason = pdf_available()
     if reason is not None:
@@ -717,7 +720,7 @@ def test_render_pdf_gives_an_a4_document(dash_high: rs.Result) -> None:
 def test_render_pdf_without_weasyprint_says_how_to_install(
     dash_high: rs.Result, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import risk_scoring.pdf as pdf
+    import risk_scoring.report.pdf as pdf
 
     monkeypatch.setitem(sys.modules, "weasyprint", None)  # as if it were not installed
     assert (

@@ -13,10 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import risk_scoring as rs
-from risk_scoring import _yaml
-from risk_scoring.golden import case_files, read_case
-from risk_scoring.schema import DRAFT, answers_schema, result_schema
+from risk_scoring.definition import reader as _yaml
+from risk_scoring.engine.schema import DRAFT, answers_schema, result_schema
 from risk_scoring.testing import answers, invalid_answers
+from risk_scoring.tooling.golden import case_files, read_case
 
 INSTRUMENTS = rs.list_instruments()
 CASES = [

@@ -19,61 +19,90 @@ from ._version import __version__
 # Public names are imported on first use, so `import risk_scoring` stays cheap: a
 # system that only validates answers never pays for reports, frames or checks.
 _EXPORTS = {
-    "Agreement": ".rater_agreement",
+    "Agreement": ".analysis.agreement",
     "AnswerError": ".errors",
-    "Catalogue": ".catalogue",
-    "Comparison": ".reassessment",
-    "ComparisonError": ".reassessment",
-    "DomainSummary": ".result",
-    "Finding": ".check",
-    "Instrument": ".instrument",
+    "Catalogue": ".definition.catalogue",
+    "Comparison": ".analysis.compare",
+    "ComparisonError": ".analysis.compare",
+    "DomainSummary": ".definition.result",
+    "Finding": ".tooling.check",
+    "Instrument": ".definition.instrument",
     "InstrumentError": ".errors",
     "InstrumentNotFoundError": ".errors",
-    "InstrumentVersionWarning": ".reassessment",
-    "Measure": ".catalogue",
+    "InstrumentVersionWarning": ".analysis.compare",
+    "Measure": ".definition.catalogue",
     "Problem": ".errors",
-    "Provenance": ".result",
-    "Reason": ".result",
-    "RecommendedMeasure": ".result",
+    "Provenance": ".definition.result",
+    "Reason": ".definition.result",
+    "RecommendedMeasure": ".definition.result",
     "ReportError": ".errors",
-    "Result": ".result",
+    "Result": ".definition.result",
     "ResultError": ".errors",
     "RiskScoringError": ".errors",
-    "RowError": ".batch",
-    "Step": ".result",
-    "Unverified": ".check",
-    "agreement": ".rater_agreement",
-    "answers_schema": ".schema",
-    "assess": ".assessment",
-    "assess_many": ".batch",
-    "check_definitions": ".check",
-    "compare": ".reassessment",
-    "list_instruments": ".loading",
-    "load_catalogue": ".loading",
-    "load_instrument": ".loading",
-    "render_pdf": ".pdf",
-    "render_report": ".report",
-    "result_schema": ".schema",
-    "score_frame": ".frames",
-    "to_frame": ".frames",
-    "unverified": ".check",
+    "RowError": ".engine.batch",
+    "Step": ".definition.result",
+    "Unverified": ".tooling.check",
+    "agreement": ".analysis.agreement",
+    "answers_from_fhir": ".interop.fhir",
+    "answers_schema": ".engine.schema",
+    "assess": ".engine.assessment",
+    "assess_many": ".engine.batch",
+    "check_definitions": ".tooling.check",
+    "compare": ".analysis.compare",
+    "list_instruments": ".definition.loading",
+    "load_catalogue": ".definition.loading",
+    "load_instrument": ".definition.loading",
+    "render_pdf": ".report.pdf",
+    "render_report": ".report.render",
+    "result_schema": ".engine.schema",
+    "score_frame": ".analysis.frames",
+    "to_fhir_questionnaire": ".interop.fhir",
+    "to_fhir_response": ".interop.fhir",
+    "to_frame": ".analysis.frames",
+    "unverified": ".tooling.check",
 }
 
 if TYPE_CHECKING:
-    from .assessment import assess as assess
-    from .batch import (
-        RowError as RowError,
-        assess_many as assess_many,
+    from .analysis.agreement import (
+        Agreement as Agreement,
+        agreement as agreement,
     )
-    from .catalogue import (
+    from .analysis.compare import (
+        Comparison as Comparison,
+        ComparisonError as ComparisonError,
+        InstrumentVersionWarning as InstrumentVersionWarning,
+        compare as compare,
+    )
+    from .analysis.frames import (
+        score_frame as score_frame,
+        to_frame as to_frame,
+    )
+    from .definition.catalogue import (
         Catalogue as Catalogue,
         Measure as Measure,
     )
-    from .check import (
-        Finding as Finding,
-        Unverified as Unverified,
-        check_definitions as check_definitions,
-        unverified as unverified,
+    from .definition.instrument import Instrument as Instrument
+    from .definition.loading import (
+        list_instruments as list_instruments,
+        load_catalogue as load_catalogue,
+        load_instrument as load_instrument,
+    )
+    from .definition.result import (
+        DomainSummary as DomainSummary,
+        Provenance as Provenance,
+        Reason as Reason,
+        RecommendedMeasure as RecommendedMeasure,
+        Result as Result,
+        Step as Step,
+    )
+    from .engine.assessment import assess as assess
+    from .engine.batch import (
+        RowError as RowError,
+        assess_many as assess_many,
+    )
+    from .engine.schema import (
+        answers_schema as answers_schema,
+        result_schema as result_schema,
     )
     from .errors import (
         AnswerError as AnswerError,
@@ -84,39 +113,18 @@ if TYPE_CHECKING:
         ResultError as ResultError,
         RiskScoringError as RiskScoringError,
     )
-    from .frames import (
-        score_frame as score_frame,
-        to_frame as to_frame,
+    from .interop.fhir import (
+        answers_from_fhir as answers_from_fhir,
+        to_fhir_questionnaire as to_fhir_questionnaire,
+        to_fhir_response as to_fhir_response,
     )
-    from .instrument import Instrument as Instrument
-    from .loading import (
-        list_instruments as list_instruments,
-        load_catalogue as load_catalogue,
-        load_instrument as load_instrument,
-    )
-    from .pdf import render_pdf as render_pdf
-    from .rater_agreement import (
-        Agreement as Agreement,
-        agreement as agreement,
-    )
-    from .reassessment import (
-        Comparison as Comparison,
-        ComparisonError as ComparisonError,
-        InstrumentVersionWarning as InstrumentVersionWarning,
-        compare as compare,
-    )
-    from .report import render_report as render_report
-    from .result import (
-        DomainSummary as DomainSummary,
-        Provenance as Provenance,
-        Reason as Reason,
-        RecommendedMeasure as RecommendedMeasure,
-        Result as Result,
-        Step as Step,
-    )
-    from .schema import (
-        answers_schema as answers_schema,
-        result_schema as result_schema,
+    from .report.pdf import render_pdf as render_pdf
+    from .report.render import render_report as render_report
+    from .tooling.check import (
+        Finding as Finding,
+        Unverified as Unverified,
+        check_definitions as check_definitions,
+        unverified as unverified,
     )
 
 
@@ -159,6 +167,7 @@ __all__ = [
     "Unverified",
     "__version__",
     "agreement",
+    "answers_from_fhir",
     "answers_schema",
     "assess",
     "assess_many",
@@ -171,6 +180,8 @@ __all__ = [
     "render_report",
     "result_schema",
     "score_frame",
+    "to_fhir_questionnaire",
+    "to_fhir_response",
     "to_frame",
     "unverified",
 ]

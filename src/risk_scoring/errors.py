@@ -35,7 +35,9 @@ class Problem:
     """One thing wrong with an input, and where it is.
 
     `path` is a dotted path into the document (`items.N3.recent`, `levels.2.min_score`);
-    `source`, `line` and `column` (1-based) point into a YAML file when there is one.
+    `source`, `line` and `column` (1-based) point into a YAML file when there is one;
+    `code` names the kind of problem (``unknown_item``, ``value_not_allowed``) for
+    programs, as the message does for people.
     """
 
     path: str
@@ -43,6 +45,7 @@ class Problem:
     source: str | None = None
     line: int | None = None
     column: int | None = None
+    code: str = ""
 
     def __str__(self) -> str:
         where = ""

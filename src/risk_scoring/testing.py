@@ -25,7 +25,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from ._generated import instrument_from, instruments
-from .instrument import ContextField, Instrument
+from .definition.instrument import ContextField, Instrument
 
 __all__ = ["answers", "higher_answer", "instrument_from", "instruments", "invalid_answers"]
 

@@ -1,0 +1,1 @@
+"""Analysis of many results: DataFrames, reassessment, agreement between raters, plots."""

@@ -1,0 +1,77 @@
+"""Find the definition a stored Result was computed with, checked by its digest.
+
+Reports, comparisons, frames and notebook cards all read scales, levels and rules from
+the definition behind a result. A result names its instrument's id, version and content
+digest (its provenance); `instrument_of` is the one place that turns that into a loaded
+definition, and refuses a definition whose content differs from the one the result came
+from, so a stored result is never read through the wrong scales.
+"""
+
+from __future__ import annotations
+
+import os
+
+from ..errors import InstrumentError, Problem, RiskScoringError, _ProblemsError
+from .instrument import Instrument
+from .loading import load_instrument
+from .result import Result
+
+
+def instrument_of(
+    result: Result,
+    instrument: Instrument | str | os.PathLike[str] | None = None,
+    *,
+    error: type[RiskScoringError] = InstrumentError,
+) -> Instrument:
+    """The definition `result` was computed with.
+
+    `instrument` is the definition the caller says it was computed with (a loaded
+    Instrument, a built-in id or a path); without it, the built-in instrument with the
+    result's id. Raises `error` (one of our exception types, taking a message) when the
+    definition cannot be found or its id or digest differs from the result's provenance.
+    """
+    provenance = result.provenance
+    if instrument is None:  # loading is cached: a second look-up is a dictionary access
+        inst = _load(result.instrument, error, builtin=True)
+        if inst.digest != provenance.digest:
+            raise _error(
+                error,
+                f"the result was computed with {result.instrument} {provenance.version} "
+                f"(digest {provenance.digest[:12]}), which is not the built-in definition "
+                f"(digest {inst.digest[:12]}); pass instrument= the definition it was "
+                "computed with",
+            )
+        return inst
+    inst = instrument if isinstance(instrument, Instrument) else _load(instrument, error)
+    if inst.id != result.instrument or inst.digest != provenance.digest:
+        raise _error(
+            error,
+            f"instrument= is {inst.id} {inst.version} (digest {inst.digest[:12]}), but the "
+            f"result was computed with {result.instrument} {provenance.version} "
+            f"(digest {provenance.digest[:12]})",
+        )
+    return inst
+
+
+def _load(
+    ref: str | os.PathLike[str], error: type[RiskScoringError], *, builtin: bool = False
+) -> Instrument:
+    try:
+        return load_instrument(ref)
+    except InstrumentError as exc:
+        if error is InstrumentError or isinstance(exc, error):
+            raise
+        what = "is not a built-in instrument" if builtin else "cannot be loaded"
+        hint = ": pass instrument= the definition the result was computed with" if builtin else ""
+        raise _error(error, f"{_shown(ref)} {what}{hint}") from None
+
+
+def _shown(ref: str | os.PathLike[str]) -> str:
+    text = os.fspath(ref)
+    return repr(text) if len(text) <= 80 else f"{text[:77]!r}…"
+
+
+def _error(error: type[RiskScoringError], message: str) -> RiskScoringError:
+    if issubclass(error, _ProblemsError):  # errors that carry Problems take a list of them
+        return error([Problem("instrument", message)])  # type: ignore[call-arg]
+    return error(message)

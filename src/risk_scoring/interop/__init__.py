@@ -1,0 +1,1 @@
+"""Exchange with systems outside Python: FHIR R4 Questionnaires and QuestionnaireResponses."""

@@ -1,0 +1,1 @@
+"""Reports and displays: the localized view, templates, PDF and notebook cards."""

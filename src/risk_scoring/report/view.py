@@ -1,0 +1,662 @@
+"""The report's content as plain, localized data: what the templates lay out.
+
+`build_view` turns a Result into a `ReportView` in one language. Templates receive only
+this view (frozen dataclasses of strings, numbers and tuples), never live library
+objects, so a custom template has nothing to reach through. Everything that depends
+only on the instrument and the language (titles, labels, rule rationales, catalogue
+entries) is computed once and cached on the instrument.
+
+Free text (notes, justification, case reference, text judgements) is passed through
+unchanged apart from removing control characters; escaping is the template
+environment's job (HTML autoescape, Markdown escaping), so no format can forget it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, NamedTuple
+
+from .i18n import N_, format_date, format_datetime, format_number, translate
+
+if TYPE_CHECKING:
+    from ..definition.catalogue import Catalogue
+    from ..definition.instrument import Instrument
+    from ..definition.result import RecommendedMeasure, Result
+
+__all__ = ["ReportView", "build_view"]
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+PRIORITY_LABELS = {
+    "urgent": N_("Urgent"),
+    "high": N_("High"),
+    "consider": N_("Consider"),
+}
+KIND_LABELS = {
+    "actuarial": N_("actuarial"),
+    "checklist": N_("checklist"),
+    "spj": N_("structured professional judgement"),
+}
+ROLE_LABELS = {
+    "risk_analyst": N_("Risk analyst"),
+    "clinician": N_("Clinician"),
+    "psychologist": N_("Psychologist"),
+    "social_worker": N_("Social worker"),
+    "police_officer": N_("Police officer"),
+    "investigator": N_("Investigator"),
+}
+YES, NO = N_("Yes"), N_("No")
+NOT_GIVEN = N_("not given")
+LEVEL, SCORE, POINTS = N_("Level"), N_("Score"), N_("Points")
+NOT_RATED = "—"
+
+
+def _lower_first(title: str) -> str:
+    """A title inside a sentence: ``Case prioritization`` → ``case prioritization``, not ``IPV``."""
+    if len(title) > 1 and title[1].isupper():
+        return title
+    return title[:1].lower() + title[1:]
+
+
+def clean(text: str) -> str:
+    """Free text without control characters (terminal escapes, NUL), lines joined by \\n."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+# --- the view ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A labelled value: one row of a facts table."""
+
+    label: str
+    value: str
+    code: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class InstrumentView:
+    id: str
+    title: str
+    version: str
+    kind: str
+    kind_label: str
+    description: str
+    citation: str
+    licence: str
+
+
+@dataclass(frozen=True, slots=True)
+class LevelView:
+    """A level of the instrument; `severity` (0 to 3) picks a colour, `rank` counts from 1."""
+
+    id: str
+    title: str
+    description: str
+    rank: int
+    of: int
+    severity: int
+    current: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AssessorView:
+    role: str
+    id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class JudgementView:
+    """A summary judgement: a level title, or free text for a text judgement."""
+
+    id: str
+    title: str
+    value: str | None
+    is_text: bool
+    sets_level: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ReasonView:
+    """Why a measure is recommended: the rule's rationale and the answers that fired it."""
+
+    rule: str
+    rationale: str
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureView:
+    id: str
+    name: str
+    priority: str
+    priority_label: str
+    legal_basis: str | None
+    decided_by: str
+    description: str
+    reasons: tuple[ReasonView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class WarningView:
+    """A warning; `rule` is None for the engine's own (too many unknown answers, ...)."""
+
+    rule: str | None
+    message: str
+    evidence: tuple[str, ...]
+    requires_justification: bool
+
+
+class ItemView(NamedTuple):
+    """One item: its value label in every dimension (``—`` when not rated) and its note.
+
+    A named tuple, so a template may unpack it in a loop
+    (``{% for id, title, values, note, sub in domain.items %}``), which renders faster
+    than reading its fields one by one.
+    """
+
+    id: str
+    title: str
+    values: tuple[str, ...]
+    note: str | None
+    sub: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DomainView:
+    id: str
+    title: str
+    summary: str
+    items: tuple[ItemView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportView:
+    """Everything a report shows, localized, in the order it is shown."""
+
+    lang: str
+    instrument: InstrumentView
+    case_ref: str | None
+    assessed_on: str | None
+    assessors: tuple[AssessorView, ...]
+    level: LevelView | None
+    levels: tuple[LevelView, ...]
+    score: str | None
+    score_is_research_only: bool
+    basis: tuple[str, ...]
+    judgements: tuple[JudgementView, ...]
+    justification: str | None
+    complete: bool
+    missing: tuple[str, ...]
+    context: tuple[Field, ...]
+    measures: tuple[MeasureView, ...]
+    warnings: tuple[WarningView, ...]
+    dimensions: tuple[str, ...]
+    domains: tuple[DomainView, ...]
+    provenance: tuple[Field, ...]
+    rendered_at: str | None
+
+
+# --- what depends only on the instrument and the language -------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Static:
+    lang: str
+    instrument: InstrumentView
+    levels: tuple[LevelView, ...]
+    level_index: dict[str, int]
+    item_titles: dict[str, str]
+    item_domain: dict[str, str]
+    item_sub: dict[str, bool]
+    domain_titles: dict[str, str]
+    domain_items: dict[str, tuple[str, ...]]
+    dimension_ids: tuple[str, ...]
+    dimension_titles: dict[str, str]
+    labels: dict[str, dict[str, dict[str, str]]]
+    primary_labels: dict[str, str]
+    primary_order: dict[str, int]
+    judgement_titles: dict[str, str]
+    judgements: tuple[tuple[str, str, bool], ...]
+    level_from: tuple[str, ...]
+    context: dict[str, tuple[str, str, dict[str, str]]]
+    rationale: dict[str, str]
+    warning_rules: dict[str, tuple[str, bool]]
+    measures: dict[str, tuple[str, str | None, str, str]]
+    catalogue_version: str
+    max_unknown: int | None
+    unknown_total: str
+    memo: dict[object, MeasureView] = field(default_factory=dict)
+    """Measure views by what determines them: results repeat the same few."""
+
+
+def _static(inst: Instrument, catalogue: Catalogue, lang: str) -> _Static:
+    key = f"report-view:{lang}:{id(catalogue)}"
+    found = inst._cache.get(key)
+    if isinstance(found, _Static):
+        return found
+    t = lang
+    count = len(inst.level_definitions)
+    levels = tuple(
+        LevelView(
+            id=level.id,
+            title=level.title.get(t),
+            description=level.description.get(t),
+            rank=i + 1,
+            of=count,
+            severity=int(i * 3 / (count - 1) + 0.5),
+        )
+        for i, level in enumerate(inst.level_definitions)
+    )
+    labels: dict[str, dict[str, dict[str, str]]] = {}
+    primary_labels: dict[str, str] = {}
+    primary_order: dict[str, int] = {}
+    for item in inst.items:
+        labels[item.id] = {}
+        for dim in inst.dimensions:
+            scale = inst.scale_for(item, dim)
+            labels[item.id][dim.id] = {v.id: v.label.get(t) for v in scale.values}
+            if dim.id == inst.primary.id:
+                for v in scale.values:
+                    primary_labels.setdefault(v.id, v.label.get(t))
+                    primary_order.setdefault(v.id, len(primary_order))
+    domain_items: dict[str, list[str]] = {d.id: [] for d in inst.domains}
+    for item in inst.items:
+        domain_items[item.domain].append(item.id)
+    rationale: dict[str, str] = {}
+    for escalation in inst.escalations:
+        rationale[escalation.id] = escalation.rationale.get(t)
+    for rule in inst.measure_rules:
+        rationale[rule.id] = rule.rationale.get(t)
+    policy = inst.scoring.missing
+    static = _Static(
+        lang=lang,
+        instrument=InstrumentView(
+            id=inst.id,
+            title=inst.title.get(t),
+            version=inst.version,
+            kind=inst.kind,
+            kind_label=translate(t, KIND_LABELS[inst.kind]),
+            description=inst.description.get(t),
+            citation=inst.source.citation,
+            licence=inst.source.licence.get(t),
+        ),
+        levels=levels,
+        level_index={level.id: i for i, level in enumerate(levels)},
+        item_titles={item.id: item.title.get(t) for item in inst.items},
+        item_domain={item.id: item.domain for item in inst.items},
+        item_sub={item.id: item.parent is not None for item in inst.items},
+        domain_titles={d.id: d.title.get(t) for d in inst.domains},
+        domain_items={k: tuple(v) for k, v in domain_items.items()},
+        dimension_ids=tuple(d.id for d in inst.dimensions),
+        dimension_titles={d.id: d.title.get(t) for d in inst.dimensions},
+        labels=labels,
+        primary_labels=primary_labels,
+        primary_order=primary_order,
+        judgement_titles={j.id: j.title.get(t) for j in inst.judgements},
+        judgements=tuple(
+            (j.id, j.title.get(t), j.id in inst.scoring.level_from) for j in inst.judgements
+        ),
+        level_from=inst.scoring.level_from,
+        context={
+            f.id: (f.title.get(t), f.type, {c.id: c.label.get(t) for c in f.choices})
+            for f in inst.context
+        },
+        rationale=rationale,
+        warning_rules={
+            w.id: (w.message.get(t), w.requires_justification) for w in inst.warning_rules
+        },
+        measures={
+            m.id: (
+                m.name.get(t),
+                m.legal_basis.get(t) if m.legal_basis is not None else None,
+                m.decided_by.get(t),
+                m.description.get(t),
+            )
+            for m in catalogue.measures
+        },
+        catalogue_version=catalogue.version,
+        max_unknown=policy.max_unknown if policy is not None else None,
+        unknown_total=(
+            translate(t, N_("the total is prorated over the known items"))
+            if policy is not None and policy.total == "prorate"
+            else translate(t, N_("they add nothing to the total"))
+        ),
+    )
+    inst._cache[key] = static
+    return static
+
+
+# --- per result -------------------------------------------------------------------------
+
+
+def _context_value(s: _Static, field: str, value: object) -> str:
+    t = s.lang
+    if value is None:
+        return translate(t, NOT_GIVEN)
+    _title, kind, choices = s.context[field]
+    if isinstance(value, bool):
+        return translate(t, YES if value else NO)
+    if isinstance(value, int):
+        return format_number(value, t)
+    if kind == "choice":
+        return choices.get(str(value), str(value))
+    if kind == "date":
+        try:
+            return format_date(str(value), t)
+        except ValueError:
+            return clean(str(value))
+    return clean(str(value))
+
+
+def _evidence(s: _Static, result: Result, text: str) -> str:
+    """One piece of evidence (``N5.recent=Y``, ``score=14``) in words."""
+    t = s.lang
+    if text == "level":
+        level = s.levels[s.level_index[result.level]].title if result.level else NOT_RATED
+        return f"{translate(t, LEVEL)}: {level}"
+    name, sep, value = text.partition("=")
+    if not sep:
+        return text
+    if name == "score":
+        try:
+            return f"{translate(t, SCORE)}: {format_number(float(value), t)}"
+        except ValueError:
+            return text
+    if name.startswith("judgements.") and name[11:] in s.judgement_titles:
+        ident = name[11:]
+        shown = s.levels[s.level_index[value]].title if value in s.level_index else value
+        return f"{s.judgement_titles[ident]}: {shown}"
+    if name.startswith("context.") and name[8:] in s.context:
+        field = name[8:]
+        raw = result.context.get(field)
+        return f"{s.context[field][0]}: {_context_value(s, field, raw)}"
+    item, _dot, dim = name.rpartition(".")
+    if item in s.labels and dim in s.labels[item]:
+        label = s.labels[item][dim].get(value, value)
+        where = f"{item} {s.item_titles[item]}"
+        if len(s.dimension_ids) > 1:
+            return f"{where}, {_lower_first(s.dimension_titles[dim])}: {label}"
+        return f"{where}: {label}"
+    return text
+
+
+def _missing(s: _Static, path: str) -> str:
+    head, _dot, ident = path.partition(".")
+    if head == "items" and ident in s.item_titles:
+        return f"{ident} {s.item_titles[ident]}"
+    if head == "judgements" and ident in s.judgement_titles:
+        return s.judgement_titles[ident]
+    if head == "context" and ident in s.context:
+        return s.context[ident][0]
+    if path == "justification":
+        return translate(s.lang, N_("Justification"))
+    return path
+
+
+def _basis(s: _Static, result: Result) -> list[str]:
+    """How the level was reached, one sentence per step of the trace."""
+    t = s.lang
+    lines: list[str] = []
+    for step in result.trace:
+        if step.kind == "band" and step.outcome in s.level_index:
+            lines.append(
+                translate(t, N_("The score %(score)s falls in the band for %(level)s."))
+                % {
+                    "score": format_number(result.score or 0, t),
+                    "level": s.levels[s.level_index[step.outcome]].title,
+                }
+            )
+        elif step.kind == "missing":
+            unknown = ", ".join(step.evidence)
+            lines.append(
+                translate(t, N_("Unknown or omitted items: %(items)s; %(policy)s."))
+                % {"items": unknown, "policy": s.unknown_total}
+            )
+        elif step.kind == "escalation":
+            target = step.outcome.split(";")[0].removeprefix("raised to ").strip()
+            title = s.levels[s.level_index[target]].title if target in s.level_index else target
+            raised = step.outcome.startswith("raised to")
+            template = (
+                N_("Raised to %(level)s: %(rationale)s")
+                if raised
+                else N_(
+                    "Escalation route to %(level)s holds, but the level is already there: "
+                    "%(rationale)s"
+                )
+            )
+            lines.append(
+                translate(t, template)
+                % {"level": title, "rationale": s.rationale.get(step.rule, step.rule)}
+            )
+        elif step.kind == "judgement":
+            titles = [s.judgement_titles.get(name, name) for name in s.level_from]
+            if len(titles) == 1:
+                text = translate(t, N_("The level is the analysts' judgement of %(judgement)s."))
+                lines.append(text % {"judgement": _lower_first(titles[0])})
+            else:
+                text = translate(
+                    t, N_("The level is the highest of the analysts' judgements: %(judgements)s.")
+                )
+                lines.append(text % {"judgements": ", ".join(map(_lower_first, titles))})
+    if result.level is None and not result.complete:
+        if any(m.startswith("judgements.") for m in result.missing):
+            lines.append(translate(t, N_("No level: the summary judgements are not recorded.")))
+        else:
+            lines.append(translate(t, N_("No level: too many answers are unknown.")))
+    return lines
+
+
+def _warnings(s: _Static, result: Result) -> list[WarningView]:
+    t = s.lang
+    views: list[WarningView] = []
+    # The engine's own warnings (no level) are explained by "missing" steps in the trace.
+    for step in result.trace:
+        if step.kind != "missing":
+            continue
+        if step.rule == "no-judgements":
+            titles = [s.judgement_titles.get(j, j) for j in step.evidence]
+            message = translate(
+                t, N_("No level without the summary judgements: %(judgements)s.")
+            ) % {"judgements": ", ".join(titles)}
+        elif step.rule == "too-many-unknown":
+            message = translate(
+                t,
+                N_(
+                    "%(count)s items are unknown (%(items)s); at most %(limit)s may be, "
+                    "so no level is given."
+                ),
+            ) % {
+                "count": len(step.evidence),
+                "items": ", ".join(step.evidence),
+                "limit": s.max_unknown,
+            }
+        else:
+            continue
+        views.append(WarningView(None, message, (), False))
+    for step in result.trace:
+        if step.kind != "warning":
+            continue
+        message, needs = s.warning_rules.get(step.rule, (step.outcome, False))
+        evidence = tuple(_evidence(s, result, e) for e in step.evidence)
+        views.append(WarningView(step.rule, message, evidence, needs))
+    return views
+
+
+def _domain_summary(s: _Static, result: Result, counts: dict[str, int], points: float) -> str:
+    t = s.lang
+    parts = [
+        f"{s.primary_labels.get(value, value)}: {format_number(n, t)}"
+        for value, n in sorted(counts.items(), key=lambda kv: s.primary_order.get(kv[0], 99))
+    ]
+    if result.kind != "spj":
+        parts.append(f"{translate(t, POINTS)}: {format_number(points, t)}")
+    return " · ".join(parts)
+
+
+_MEMO_LIMIT = 4096
+
+
+def _measures(s: _Static, result: Result) -> list[MeasureView]:
+    views = []
+    for measure in result.measures:
+        key = (
+            measure.id,
+            measure.priority,
+            tuple((reason.rule, *reason.evidence) for reason in measure.reasons),
+            result.level,
+        )
+        view = s.memo.get(key)
+        if view is None:
+            view = _measure(s, result, measure)
+            if len(s.memo) >= _MEMO_LIMIT:
+                s.memo.clear()
+            s.memo[key] = view
+        views.append(view)
+    return views
+
+
+def _measure(s: _Static, result: Result, measure: RecommendedMeasure) -> MeasureView:
+    t = s.lang
+    name, legal, decided, description = s.measures.get(
+        measure.id, (measure.id, None, translate(t, NOT_GIVEN), "")
+    )
+    reasons = tuple(
+        ReasonView(
+            rule=reason.rule,
+            rationale=s.rationale.get(reason.rule, reason.rule),
+            evidence=tuple(_evidence(s, result, e) for e in reason.evidence),
+        )
+        for reason in measure.reasons
+    )
+    return MeasureView(
+        id=measure.id,
+        name=name,
+        priority=measure.priority,
+        priority_label=translate(t, PRIORITY_LABELS[measure.priority]),
+        legal_basis=legal,
+        decided_by=decided,
+        description=description,
+        reasons=reasons,
+    )
+
+
+def _assessor(lang: str, role: str, ident: str | None) -> AssessorView:
+    known = ROLE_LABELS.get(role)
+    shown = translate(lang, known) if known else clean(role).replace("_", " ")
+    return AssessorView(shown, clean(ident) if ident else None)
+
+
+def build_view(
+    result: Result,
+    inst: Instrument,
+    catalogue: Catalogue,
+    lang: str,
+    rendered_at: dt.datetime | dt.date | None,
+) -> ReportView:
+    """The localized content of `result`'s report (`inst` is what it was computed with)."""
+    s = _static(inst, catalogue, lang)
+    t = lang
+    level = None
+    levels = s.levels
+    if result.level is not None and result.level in s.level_index:
+        index = s.level_index[result.level]
+        current = s.levels[index]
+        level = LevelView(
+            current.id,
+            current.title,
+            current.description,
+            current.rank,
+            current.of,
+            current.severity,
+            True,
+        )
+        levels = (*s.levels[:index], level, *s.levels[index + 1 :])
+    judgements = []
+    for ident, title, sets_level in s.judgements:
+        if ident in result.judgements:
+            value = result.judgements[ident]
+            shown: str | None = (
+                s.levels[s.level_index[value]].title if value in s.level_index else value
+            )
+            judgements.append(JudgementView(ident, title, shown, False, sets_level))
+        elif ident in result.judgement_texts:
+            text = clean(result.judgement_texts[ident])
+            judgements.append(JudgementView(ident, title, text, True, sets_level))
+        else:
+            judgements.append(JudgementView(ident, title, None, False, sets_level))
+    domains = []
+    summaries = {d.domain: d for d in result.domains}
+    for domain, ids in s.domain_items.items():
+        items = []
+        for ident in ids:
+            rating = result.ratings.get(ident, {})
+            labels = s.labels[ident]
+            note = result.notes.get(ident)
+            items.append(
+                ItemView(
+                    ident,
+                    s.item_titles[ident],
+                    tuple(
+                        labels[dim].get(rating[dim], rating[dim]) if dim in rating else NOT_RATED
+                        for dim in s.dimension_ids
+                    ),
+                    clean(note) if note else None,
+                    s.item_sub[ident],
+                )
+            )
+        summary = summaries.get(domain)
+        domains.append(
+            DomainView(
+                domain,
+                s.domain_titles[domain],
+                _domain_summary(s, result, summary.counts, summary.points) if summary else "",
+                tuple(items),
+            )
+        )
+    if isinstance(rendered_at, dt.datetime):
+        rendered = format_datetime(rendered_at, t)
+    elif isinstance(rendered_at, dt.date):
+        rendered = format_date(rendered_at, t)
+    else:
+        rendered = None
+    provenance = result.provenance
+    return ReportView(
+        lang=lang,
+        instrument=s.instrument,
+        case_ref=clean(result.case_ref) if result.case_ref else None,
+        assessed_on=format_date(result.assessed_on, t) if result.assessed_on else None,
+        assessors=tuple(_assessor(t, a.role, a.id) for a in result.assessors),
+        level=level,
+        levels=levels,
+        score=format_number(result.score, t) if result.score is not None else None,
+        score_is_research_only=result.score_is_research_only,
+        basis=tuple(_basis(s, result)),
+        judgements=tuple(judgements),
+        justification=clean(result.justification) if result.justification else None,
+        complete=result.complete,
+        missing=tuple(_missing(s, m) for m in result.missing),
+        context=tuple(
+            Field(title, _context_value(s, field, result.context.get(field)))
+            for field, (title, _kind, _choices) in s.context.items()
+        ),
+        measures=tuple(_measures(s, result)),
+        warnings=tuple(_warnings(s, result)),
+        dimensions=tuple(s.dimension_titles[d] for d in s.dimension_ids),
+        domains=tuple(domains),
+        provenance=(
+            Field(translate(t, N_("Instrument")), f"{provenance.instrument} {provenance.version}"),
+            Field(translate(t, N_("Instrument digest (SHA-256)")), provenance.digest, code=True),
+            Field(translate(t, N_("Measures catalogue")), s.catalogue_version),
+            Field(translate(t, N_("Library")), f"risk_scoring {provenance.library}"),
+            Field(
+                translate(t, N_("Rendered")),
+                rendered if rendered is not None else translate(t, NOT_GIVEN),
+            ),
+            Field(translate(t, N_("Source")), s.instrument.citation),
+        ),
+        rendered_at=rendered,
+    )

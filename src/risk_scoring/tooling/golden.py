@@ -1,0 +1,89 @@
+"""Golden cases: answers with the expected level, score, measures and warnings.
+
+Each instrument ships cases in `instruments/cases/<id>/*.yaml`::
+
+    description: "14 yes answers: visible high risk"
+    answers: {items: {...}, context: {...}}
+    expect:
+      level: high            # or null for an incomplete case
+      score: 14
+      complete: true
+      measures: [marac_referral, idva_referral]   # ids, in the result's order
+      reasons:                                     # optional: per measure, the rules that
+        marac_referral: [marac-visible-high-risk]  #   recommended it, in order
+      warnings: [serious-indicator-below-high]     # warning rule ids (optional)
+      missing: [judgements.serious_harm]           # optional
+
+`run_case` returns the differences as `Problem`s located in the case file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..definition import reader as _yaml
+from ..definition.instrument import Instrument
+from ..definition.loading import builtin_dir
+from ..engine.assessment import assess
+from ..errors import AnswerError, InstrumentError, Problem
+
+
+def case_files(inst: Instrument) -> list[Path]:
+    """The golden case files of `inst`, beside its definition, sorted by name."""
+    base = Path(inst.origin).parent if inst.origin else builtin_dir()
+    folder = base / "cases" / inst.id
+    return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+
+
+def read_case(path: Path) -> tuple[dict[str, Any], _yaml.Document]:
+    """Parse a case file; raises `InstrumentError` if it is not a valid case."""
+    try:
+        doc = _yaml.parse(path.read_bytes(), str(path))
+    except _yaml.YAMLProblems as exc:
+        raise InstrumentError(exc.problems, str(path)) from None
+    data = doc.data
+    if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
+        raise InstrumentError([doc.problem((), "a case needs 'answers' and 'expect'")], str(path))
+    if not isinstance(data.get("expect"), dict):
+        raise InstrumentError([doc.problem((), "a case needs 'answers' and 'expect'")], str(path))
+    return data, doc
+
+
+def run_case(inst: Instrument, path: Path) -> list[Problem]:
+    """Assess the case in `path` and list every way the result differs from `expect`."""
+    try:
+        data, doc = read_case(path)
+    except InstrumentError as exc:
+        return list(exc.problems)
+    expect = data["expect"]
+    try:
+        result = assess(inst, data["answers"])
+    except AnswerError as exc:
+        return [doc.problem(("answers",), f"answers refused: {p}") for p in exc.problems]
+    actual: dict[str, Any] = {
+        "level": result.level,
+        "score": result.score,
+        "complete": result.complete,
+        "measures": [m.id for m in result.measures],
+        "warnings": [s.rule for s in result.trace if s.kind == "warning"],
+        "missing": result.missing,
+    }
+    reasons = {m.id: [r.rule for r in m.reasons] for m in result.measures}
+    problems = []
+    for key, wanted in expect.items():
+        if key == "reasons":
+            if not isinstance(wanted, dict):
+                message = "'reasons' maps measure ids to the rule ids that recommend them"
+                problems.append(doc.problem(("expect", key), message))
+                continue
+            got = {measure: reasons.get(measure) for measure in wanted}
+            if got != wanted:
+                problems.append(doc.problem(("expect", key), f"expected {wanted!r}, got {got!r}"))
+        elif key not in actual:
+            problems.append(doc.problem(("expect", key), f"unknown expectation {key!r}"))
+        elif actual[key] != wanted:
+            problems.append(
+                doc.problem(("expect", key), f"expected {wanted!r}, got {actual[key]!r}")
+            )
+    return problems
