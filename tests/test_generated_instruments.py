@@ -18,9 +18,9 @@ import pytest
 from hypothesis import HealthCheck, Phase, assume, example, given, settings, strategies as st
 
 import risk_scoring as rs
-from risk_scoring import references
-from risk_scoring.instrument import Instrument, Kind
-from risk_scoring.loading import digest, load_catalogue
+from risk_scoring.definition import references
+from risk_scoring.definition.instrument import Instrument, Kind
+from risk_scoring.definition.loading import digest, load_catalogue
 from risk_scoring.testing import answers, higher_answer, instrument_from, instruments
 from tests.conftest import TINY_SPJ, MakeFile
 
@@ -341,7 +341,7 @@ def test_score_frame_equals_assess_row_by_row(
 
 def _assert_same_frames(definition: dict[str, Any], rows: list[dict[str, Any]]) -> None:
     pd = pytest.importorskip("pandas")
-    from risk_scoring.frames import answers_to_frame, score_frame, to_frame
+    from risk_scoring.analysis.frames import answers_to_frame, score_frame, to_frame
 
     inst = instrument_from(definition)
     expected = to_frame([inst.assess(row) for row in rows], instrument=inst)

@@ -4,7 +4,7 @@ A definition is drawn part by part, each part naming only what the parts before 
 defined, so that every one loads: scales (with unknown values, points that may be
 missing, negative or fractional), dimensions, domains, items (own scale, weight,
 optional with a default, parent), context fields of every type, judgements, levels with
-bands that `references._levels` accepts, the missing-item policy or `level_from`, and
+bands that `definition.references` accepts, the missing-item policy or `level_from`, and
 escalations, warnings and measure rules over the whole condition language, nested.
 
 Ids use dots and digits wherever the id pattern allows; the pattern is ASCII, so Unicode
@@ -26,7 +26,7 @@ import yaml
 from hypothesis import strategies as st
 
 from ._generated_rules import Draft, rules, subset, unique_ids
-from .instrument import Instrument, Kind
+from .definition.instrument import Instrument, Kind
 
 KINDS: tuple[Kind, ...] = ("actuarial", "checklist", "spj")
 
@@ -86,7 +86,7 @@ def _item_points(draft: Draft, item: dict[str, Any]) -> list[tuple[float, bool]]
 
 
 def _score_range(draft: Draft) -> tuple[float, float]:
-    """The lowest and highest total, computed as `references.score_range` does."""
+    """The lowest and highest total, computed as `definition.references.score_range` does."""
     low = high = 0.0
     for item in draft.items:
         weight = float(item.get("weight", 1))
@@ -246,7 +246,7 @@ def _definition(
         {"id": ident, "title": draft.text(), "values": values}
         for ident, values in draft.scales.items()
     ]
-    # An item answer's "note" key is not a dimension (answers.py reads it as the note).
+    # An item answer's "note" key is not a dimension (engine/answers.py reads it as the note).
     dim_ids = [i for i in unique_ids(draw, 1, 3 if kind == "spj" else 2) if i != "note"] or ["d"]
     for ident in dim_ids:
         dim: dict[str, Any] = {
@@ -305,7 +305,7 @@ _BUILTIN_MEASURES: list[str] = []
 
 def _builtin_measures() -> tuple[str, ...]:
     if not _BUILTIN_MEASURES:
-        from .loading import load_catalogue
+        from .definition.loading import load_catalogue
 
         _BUILTIN_MEASURES.extend(m.id for m in load_catalogue().measures)
     return tuple(_BUILTIN_MEASURES)
@@ -364,7 +364,7 @@ def instrument_from(definition: dict[str, Any], folder: str | Path | None = None
     `load_instrument`. Measure rules are checked against the `measures.yaml` in `folder`
     if there is one, else against the built-in catalogue.
     """
-    from .loading import load_instrument
+    from .definition.loading import load_instrument
 
     text = yaml.dump(definition, Dumper=_Dumper, allow_unicode=True, sort_keys=False)
     name = f"{definition.get('id', 'generated')}-{hashlib.sha256(text.encode()).hexdigest()[:16]}"

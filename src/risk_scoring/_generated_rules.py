@@ -17,7 +17,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from .instrument import PRIORITIES, Kind
+from .definition.instrument import PRIORITIES, Kind
 
 # Ids with a pattern (`^[A-Za-z0-9][A-Za-z0-9_.-]*$`): plain, numeric, dotted, words that
 # YAML 1.1 reads as something else; now and then anything else the pattern allows.
