@@ -6,6 +6,14 @@
 >>> @given(answers(inst))                   # doctest: +SKIP
 ... def test_always_scores(a): inst.assess(a)
 
+`instruments()` draws valid definitions themselves (the mapping a YAML file holds), and
+`instrument_from` loads one, so the same properties can run over generated instruments:
+
+>>> @given(st.data())                       # doctest: +SKIP
+... def test_any_instrument(data):
+...     inst = instrument_from(data.draw(instruments()))
+...     inst.assess(data.draw(answers(inst)))
+
 Needs the `testing` extra (Hypothesis); importing `risk_scoring` alone never imports it.
 """
 
@@ -16,16 +24,20 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from ._generated import instrument_from, instruments
 from .definition.instrument import ContextField, Instrument
 
-__all__ = ["answers", "higher_answer", "invalid_answers"]
+__all__ = ["answers", "higher_answer", "instrument_from", "instruments", "invalid_answers"]
 
 
 def _context_value(field: ContextField) -> st.SearchStrategy[Any]:
     if field.type == "bool":
         return st.booleans()
     if field.type == "int":
-        low = field.min if field.min is not None else 0
+        if field.min is not None:
+            low = field.min
+        else:  # no lower bound: from 0, or from 50 below an upper bound under 0
+            low = 0 if field.max is None or field.max >= 0 else field.max - 50
         return st.integers(low, field.max if field.max is not None else low + 50)
     if field.type == "choice":
         return st.sampled_from([ch.id for ch in field.choices])
