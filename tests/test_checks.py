@@ -38,7 +38,7 @@ def test_answer_mappings_are_refused_with_the_function_that_makes_a_frame() -> N
 
 
 def test_a_frame_with_to_pandas_is_converted() -> None:
-    frame = pd.DataFrame({"a": [1]})
+    frame: pd.DataFrame = pd.DataFrame({"a": [1]})
 
     class Polars:
         def to_pandas(self) -> pd.DataFrame:
