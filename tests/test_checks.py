@@ -87,8 +87,8 @@ def test_a_missing_module_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> No
     with pytest.raises(ExtraNotInstalledError) as error:
         checks.answer_frame(object())
     assert str(error.value) == (
-        "answer frames need pandas: install risk_scoring with the frames extra "
-        "(from a checkout: pip install '.[frames]')"
+        "answer frames need pandas: install the frames extra, pip install '.[frames]' from a "
+        "checkout (docs/installation.md)"
     )
     assert error.value.extra == "frames"
     again = pickle.loads(pickle.dumps(error.value))  # Dask sends errors back pickled

@@ -130,8 +130,8 @@ class ExtraNotInstalledError(RiskScoringError, ImportError):
         self.extra = extra
         self.needs = needs
         super().__init__(
-            f"{needs}: install risk_scoring with the {extra} extra "
-            f"(from a checkout: pip install '.[{extra}]')"
+            f"{needs}: install the {extra} extra, pip install '.[{extra}]' from a checkout "
+            "(docs/installation.md)"
         )
 
     def __reduce__(self) -> tuple[type[ExtraNotInstalledError], tuple[str, str]]:
