@@ -214,7 +214,13 @@ def _percent(share: float, lang: str) -> str:
 
 def _pyplot() -> Any:
     checks.module("matplotlib", EXTRA, NEEDS)
-    return checks.module("matplotlib.pyplot", EXTRA, NEEDS)
+    plt = checks.module("matplotlib.pyplot", EXTRA, NEEDS)
+    # Load the backend now, outside `_style`: a notebook's inline backend sets matplotlib
+    # up for the session when it loads, which the style's context would otherwise undo.
+    load = getattr(plt, "_get_backend_mod", None)
+    if load is not None:
+        load()
+    return plt
 
 
 def _pandas() -> Any:
