@@ -3,12 +3,8 @@
 Jupyter shows an object's `_repr_html_()`; these functions build it. Every value is
 HTML-escaped. A result card leaves out what is personal: notes, justification, text
 judgements, the case reference and assessor ids. Cards are in Norwegian bokmål by
-default, like reports; ``set_language("en")`` switches. A card is in one language:
-levels, items, domains, values and judgements by their titles, measures by their names
-in the catalogue, the trend and each change in words, numbers and dates as the language
-writes them (a result card takes its words from the report view, `report.view`). Only a
-result whose definition cannot be found shows ids. A card never raises: if anything goes
-wrong it falls back to the escaped ``repr``.
+default, like reports; ``set_language("en")`` switches. A card never raises: if
+anything goes wrong it falls back to the escaped ``repr``.
 """
 
 from __future__ import annotations
@@ -37,6 +33,20 @@ _LANG = ["nb"]
 
 _LABELS: dict[str, dict[str, str]] = {
     "nb": {
+        # words for one-language cards: reasons, changes, the trend and kappa's weights
+        "reasons": "Begrunnelse",
+        "dimension": "Dimensjon",
+        "before": "Før",
+        "after": "Etter",
+        "trend.up": "høyere nivå",
+        "trend.down": "lavere nivå",
+        "trend.same": "samme nivå",
+        "trend.unknown": "ukjent (et nivå mangler)",
+        "direction.up": "høyere",
+        "direction.down": "lavere",
+        "direction.changed": "endret",
+        "weights.linear": "lineære vekter",
+        "weights.quadratic": "kvadratiske vekter",
         "level": "Nivå",
         "score": "Poengsum",
         "research": "kun forskning",
@@ -68,21 +78,21 @@ _LABELS: dict[str, dict[str, str]] = {
         "days": "dager",
         "version": "Versjon",
         "definition": "Skalaer, dimensjoner, opplysninger og vurderinger",
-        "reasons": "Begrunnelse",
-        "dimension": "Dimensjon",
-        "before": "Før",
-        "after": "Etter",
-        "trend.up": "høyere nivå",
-        "trend.down": "lavere nivå",
-        "trend.same": "samme nivå",
-        "trend.unknown": "ukjent (et nivå mangler)",
-        "direction.up": "høyere",
-        "direction.down": "lavere",
-        "direction.changed": "endret",
-        "weights.linear": "lineære vekter",
-        "weights.quadratic": "kvadratiske vekter",
     },
     "en": {
+        "reasons": "Reasons",
+        "dimension": "Dimension",
+        "before": "Before",
+        "after": "After",
+        "trend.up": "higher level",
+        "trend.down": "lower level",
+        "trend.same": "same level",
+        "trend.unknown": "unknown (a level is missing)",
+        "direction.up": "higher",
+        "direction.down": "lower",
+        "direction.changed": "changed",
+        "weights.linear": "linear weights",
+        "weights.quadratic": "quadratic weights",
         "level": "Level",
         "score": "Score",
         "research": "research only",
@@ -114,19 +124,6 @@ _LABELS: dict[str, dict[str, str]] = {
         "days": "days",
         "version": "Version",
         "definition": "Scales, dimensions, case facts and judgements",
-        "reasons": "Reasons",
-        "dimension": "Dimension",
-        "before": "Before",
-        "after": "After",
-        "trend.up": "higher level",
-        "trend.down": "lower level",
-        "trend.same": "same level",
-        "trend.unknown": "unknown (a level is missing)",
-        "direction.up": "higher",
-        "direction.down": "lower",
-        "direction.changed": "changed",
-        "weights.linear": "linear weights",
-        "weights.quadratic": "quadratic weights",
     },
 }
 
@@ -254,7 +251,14 @@ def _instrument(inst: Instrument) -> str:
 
 
 def result_html(result: Result) -> str:
-    """A card for a result: level, score, completeness, warnings, measures, domains."""
+    """A card for a result: level, score, completeness, warnings, measures, domains.
+
+    The card is in one language, with the words of the report view (`report.view`):
+    the level, judgements, domains and values by their titles, measures by their names
+    in the catalogue with the rules' reasons, what is missing and the warnings in words,
+    numbers and dates as the language writes them. Only a result whose definition is not
+    built in shows ids.
+    """
     return _safe(_result, result)
 
 
@@ -355,7 +359,8 @@ def _result(result: Result) -> str:
 
 
 def comparison_html(comparison: Comparison) -> str:
-    """A card for a reassessment comparison."""
+    """A card for a reassessment comparison: the trend in words, the score's change, new
+    and removed measures by their names, and each changed rating by its titles."""
     return _safe(_comparison, comparison)
 
 
@@ -412,7 +417,8 @@ def _comparison(c: Comparison) -> str:
 
 
 def agreement_html(found: Agreement) -> str:
-    """A card for rater agreement: level and judgements, then every item."""
+    """A card for rater agreement: level and judgements, then every item, by their titles,
+    with percent agreement and weighted kappa written as the card's language writes them."""
     return _safe(_agreement, found)
 
 
