@@ -7,7 +7,8 @@ Every error the public API raises derives from one base::
     │   └── InstrumentNotFoundError   unknown built-in id or missing file (also a LookupError)
     ├── AnswerError                   answers do not fit the instrument (also a ValueError)
     ├── ResultError                   stored result JSON is not a valid Result (also a ValueError)
-    └── ReportError                   unknown format or language, or a template failed
+    ├── ReportError                   unknown format or language, or a template failed
+    └── ExtraNotInstalledError        an optional extra is missing (also an ImportError)
 
 Errors about input carry `problems`, one per thing wrong, so callers see everything at
 once. Messages never contain free text from answers (notes, justification, case
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "AnswerError",
+    "ExtraNotInstalledError",
     "InstrumentError",
     "InstrumentNotFoundError",
     "Problem",
@@ -118,3 +120,19 @@ class ResultError(_ProblemsError, ValueError):
 
 class ReportError(RiskScoringError):
     """A report could not be rendered: unknown format or language, or a template error."""
+
+
+class ExtraNotInstalledError(RiskScoringError, ImportError):
+    """A function needs an optional extra that is not installed; the message names the
+    extra and how to install it (also an ImportError, so ``except ImportError`` works)."""
+
+    def __init__(self, extra: str, needs: str) -> None:
+        self.extra = extra
+        self.needs = needs
+        super().__init__(
+            f"{needs}: install the {extra} extra, pip install '.[{extra}]' from a checkout "
+            "(docs/installation.md)"
+        )
+
+    def __reduce__(self) -> tuple[type[ExtraNotInstalledError], tuple[str, str]]:
+        return (type(self), (self.extra, self.needs))  # Dask workers send errors back pickled
