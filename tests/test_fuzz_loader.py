@@ -401,6 +401,148 @@ def test_explicit_tags_are_refused(folder: Path, value: str) -> None:
     assert (problem.line, problem.column) == (2, 10)
 
 
+BAD_TAGGED = [
+    # (value, what the message says): issue 15 / red-team D1; each was a foreign
+    # exception (ValueError, IndexError, KeyError) or brought back YAML 1.1.
+    ("!!int abc", "!!int needs a whole number"),
+    ("!!int ''", "!!int needs a whole number"),
+    ("!!bool maybe", "!!bool needs 'true' or 'false'"),
+    ("!!float abc", "!!float needs a decimal number"),
+    ("!!int 1:5", "!!int needs a whole number"),
+    ("!!int 0:5", "!!int needs a whole number"),
+    ("!!int 0x1F", "!!int needs a whole number"),
+    ("!!int 0x1F en", "!!int needs a whole number"),
+    ("!!int 0o17", "!!int needs a whole number"),
+    ("!!int 012", "!!int needs a whole number"),
+    ("!!int 1_000", "!!int needs a whole number"),
+    ("!!int 1.5", "!!int needs a whole number"),
+    ("!!bool yes", "!!bool needs 'true' or 'false'"),
+    ("!!bool True", "!!bool needs 'true' or 'false'"),
+    ("!!bool ''", "!!bool needs 'true' or 'false'"),
+    ("!!float 1:30.0", "!!float needs a decimal number"),
+    ("!!float 1_0.5", "!!float needs a decimal number"),
+    ("!!float ''", "!!float needs a decimal number"),
+    ("!!null x", "!!null needs an empty value"),
+    ("!!map x", "!!map needs a mapping, not a single value"),
+    ("!!seq x", "!!seq needs a sequence, not a single value"),
+    ("!!seq {a: 1}", "!!seq needs a sequence"),
+    ("!!map [1]", "!!map needs a mapping"),
+    ("!!str [a]", "!!str needs a single value"),
+    ("!!int {a: 1}", "!!int needs a single value"),
+]
+
+
+@pytest.mark.parametrize(("value", "message"), BAD_TAGGED, ids=[v for v, _ in BAD_TAGGED])
+def test_explicit_core_tags_follow_the_dialects_own_rules(
+    folder: Path, value: str, message: str
+) -> None:
+    problem = _message(folder, f"id: x\nversion: {value}\n".encode())
+    assert problem.message.startswith(message), problem
+    assert (problem.line, problem.column) == (2, 10)
+
+
+@pytest.mark.parametrize(("value", "message"), BAD_TAGGED[:8], ids=[v for v, _ in BAD_TAGGED[:8]])
+def test_check_reports_bad_tagged_values_as_yaml_findings(
+    folder: Path, value: str, message: str
+) -> None:
+    """D1: `risk-scoring check` exited with a traceback on these."""
+    from risk_scoring.tooling.check import check_file
+
+    raw = BUILTIN["odara.yaml"].replace(
+        b"max_unknown: ", b"max_unknown: " + value.encode() + b" #", 1
+    )
+    assert raw != BUILTIN["odara.yaml"]
+    (finding,) = [f for f in check_file(_write(folder, raw, "odara.yaml")) if f.severity == "error"]
+    assert (finding.stage, finding.line) == (
+        "yaml",
+        raw[: raw.index(b"max_unknown")].count(b"\n") + 1,
+    )
+    assert finding.message.startswith(message)
+
+
+def test_values_under_a_tag_are_never_quoted(folder: Path) -> None:
+    """Free text typed under a tag in an answers file must not reach an error."""
+    for tag in ("!!int", "!!bool", "!!float", "!!null"):
+        raw = f"case_ref: {tag} Kari Nordmann 010290\n".encode()
+        with pytest.raises(_yaml.YAMLProblems) as info:
+            _yaml.parse(raw, "answers.yaml")
+        assert "Nordmann" not in str(info.value.problems)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("!!int 5", 5),
+        ("!!int -7", -7),
+        ("!!int +3", 3),
+        ("!!str 5", "5"),
+        ("!!str yes", "yes"),
+        ("!!bool true", True),
+        ("!!bool false", False),
+        ("!!float 1.5", 1.5),
+        ("!!float -2.", -2.0),
+        ("!!null ~", None),
+        ("!!null", None),
+        ("!!map {a: 1}", {"a": 1}),
+        ("!!seq [1]", [1]),
+    ],
+)
+def test_explicit_core_tags_on_valid_values_still_read(value: str, expected: object) -> None:
+    assert _yaml.parse(f"a: {value}\n", "x").data == {"a": expected}
+
+
+def test_integers_beyond_pythons_digit_limit_are_a_located_problem(folder: Path) -> None:
+    """D1: 4,301 digits raised `ValueError: Exceeds the limit (4300 digits)`."""
+    limit = _yaml.MAX_INT_DIGITS
+    assert _yaml.parse(b"a: " + b"7" * limit + b"\n", "x").data["a"] == int("7" * limit)
+    for digits in (b"1" * (limit + 1), b"-" + b"1" * (limit + 1), b"!!int " + b"9" * 10_000):
+        problem = _message(folder, b"id: x\nmax_unknown: " + digits + b"\n")
+        assert problem.message.startswith("a whole number of ")
+        assert problem.message.endswith(f"digits; the limit is {limit}")
+        assert (problem.line, problem.column) == (2, 14)
+    from risk_scoring.tooling.check import check_file
+
+    raw = BUILTIN["odara.yaml"].replace(b"max_unknown: ", b"max_unknown: " + b"1" * 4301 + b" #", 1)
+    findings = check_file(_write(folder, raw, "odara.yaml"))
+    assert [f.stage for f in findings if f.severity == "error"] == ["yaml"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("1:30.0", "1:30.0"),
+        ("1_0.5", "1_0.5"),
+        ("-1:30.0", "-1:30.0"),
+        ("1e5", "1e5"),
+        ("2026-11-22", "2026-11-22"),
+        ("2026-11-22T10:00:00Z", "2026-11-22T10:00:00Z"),
+        ("=", "="),
+        ("1.5", 1.5),
+        ("-0.25", -0.25),
+        ("1.5e+3", 1500.0),
+        (".5", 0.5),
+        ("1.", 1.0),
+    ],
+)
+def test_implicit_floats_are_plain_decimals_and_dates_stay_text(text: str, value: object) -> None:
+    """D1/D14: sexagesimal and underscore floats resolved (90.0, 10.5); an unquoted date
+    in an answers file was refused as a timestamp tag the user never wrote."""
+    assert _yaml.parse(f"a: {text}\n", "x").data == {"a": value}
+
+
+@pytest.mark.parametrize(
+    "mapping",
+    ["{+1: a, 1: b}", "{null: a, ~: b}", "{1.0: a, 1.00: b}", "{1: a, true: b}", "{0: a, -0: b}"],
+)
+def test_duplicate_keys_are_compared_as_the_values_they_read_as(mapping: str) -> None:
+    """D14: duplicates were compared by source text, so the last of these won silently."""
+    with pytest.raises(_yaml.YAMLProblems) as info:
+        _yaml.parse(f"m: {mapping}\n", "x")
+    (problem,) = info.value.problems
+    assert problem.message.startswith("duplicate key")
+    assert problem.line == 1
+
+
 def test_duplicate_keys_are_refused(folder: Path) -> None:
     problem = _message(folder, b"id: x\nversion: '1'\nid: y\n")
     assert problem.message == "duplicate key 'id' (first on line 1)"
