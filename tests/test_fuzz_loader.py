@@ -16,7 +16,7 @@ import itertools
 import re
 import time
 import tracemalloc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -717,3 +717,26 @@ def test_check_reports_findings_and_never_raises(folder: Path, case: tuple[str, 
     assert time.perf_counter() - start < SECONDS
     for finding in summary.findings:
         assert finding.message
+    assert_one_reader(path, summary.findings)
+
+
+def assert_one_reader(path: Path, findings: Sequence[Any]) -> None:
+    """`load_*` raises exactly the first failing stage's problems of what `check` found."""
+    stages = [f.stage for f in findings if f.severity == "error" and f.stage in loading.STAGES]
+    error: rs.InstrumentError | None = None
+    try:
+        _load_any(path)
+    except rs.InstrumentError as exc:
+        error = exc
+    if error is None:
+        assert not stages, f"load succeeded, check found {stages}"
+        return
+    assert stages, f"check found nothing, load raised {error}"
+    first = min(stages, key=loading.STAGES.index)
+    expected = {
+        (f.source, f.line, f.column, f.path, f.message)
+        for f in findings
+        if f.severity == "error" and f.stage == first
+    }
+    got = {(p.source, p.line, p.column, p.path, p.message) for p in error.problems}
+    assert got == expected, first
