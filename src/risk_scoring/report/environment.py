@@ -45,6 +45,7 @@ from ..definition import files
 from ..errors import InstrumentError, ReportError
 from . import limits
 from .i18n import TEMPLATE_DIR, messages
+from .view import MultiLine
 
 FORMATS = {"html": "report.html.j2", "markdown": "report.md.j2", "text": "report.txt.j2"}
 BUILTIN_PREFIX = "risk_scoring"
@@ -55,7 +56,9 @@ TEMPLATE_SUFFIXES = frozenset((".j2", ".jinja", ".jinja2", ".html", ".htm", ".md
 MAX_TEMPLATE_BYTES = 1_000_000
 """Size of one custom template file."""
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""Removed from text and Markdown output: terminal escapes, NUL, other controls, line
+separators, and the bidi embedding, override and isolate controls."""
 _MD_INLINE = str.maketrans(
     {
         "\\": "\\\\",
@@ -133,8 +136,15 @@ def markdown_inline(value: object) -> MarkdownSafe:
 
 
 def plain_text(value: object) -> str:
-    """`value` for a text report: control characters (terminal escapes) removed."""
-    return _CONTROL.sub("", str(value).replace("\r\n", "\n").replace("\r", "\n"))
+    """`value` for a text report: control characters (terminal escapes) removed.
+
+    A `MultiLine` field printed as it is (``{{ report.justification }}`` in a custom
+    template) has its continuation lines indented, so it cannot start a line of its own.
+    """
+    text = _CONTROL.sub("", str(value).replace("\r\n", "\n").replace("\r", "\n"))
+    if isinstance(value, MultiLine):
+        return text.replace("\n", "\n  ")
+    return text
 
 
 class CompileTimeGettext(Extension):
