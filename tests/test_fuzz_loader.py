@@ -23,10 +23,11 @@ from typing import Any
 import pytest
 import yaml
 from hypothesis import given, strategies as st
+from pydantic import BaseModel
 
 import risk_scoring as rs
 from risk_scoring.definition import loading, reader as _yaml
-from tests.security_support import FREE_TEXT_YAML, LONG, fuzz
+from tests.security_support import FREE_TEXT_YAML, LONG, fuzz, record
 
 BUILTIN = {p.name: p.read_bytes() for p in sorted(loading.builtin_dir().glob("*.yaml"))}
 DEFINITIONS = sorted(
@@ -799,3 +800,105 @@ def test_numbers_beyond_a_million_are_refused(folder: Path, number: str) -> None
     (problem,) = error.problems
     assert problem.path == "items.1.weight"
     assert str(MAX_NUMBER) in problem.message.replace(",", "").replace(".0", "")
+
+
+# --- fuzz: explicit tags and non-finite numbers in every value ------------------------------
+
+TAGS = ["!!int", "!!float", "!!bool", "!!null", "!!str", "!!map", "!!seq", "!!timestamp", "!"]
+CONTENTS = [
+    "",
+    "''",
+    "abc",
+    "Kari Nordmann 010290",
+    "0",
+    "-0",
+    "+7",
+    "012",
+    "0x1F",
+    "0o17",
+    "0b11",
+    "1_000",
+    "1:30",
+    "1:30.0",
+    "1.5",
+    "1.",
+    ".5",
+    "1e5",
+    "1.0e+400",
+    "-1.0e+400",
+    ".nan",
+    ".NaN",
+    "-.nan",
+    ".inf",
+    "-.Inf",
+    "+.INF",
+    "nan",
+    "inf",
+    "true",
+    "yes",
+    "True",
+    "~",
+    "null",
+    "2026-11-22",
+    "[1, 2]",
+    "{a: 1}",
+    "1" * 4301,
+    "9" * 5000,
+    "-" + "1" * 4301,
+]
+
+
+@st.composite
+def tagged_values(draw: st.DrawFn) -> tuple[str, bytes]:
+    """A built-in definition with one to four values replaced by a tagged or odd number."""
+    name = draw(st.sampled_from([*DEFINITIONS, loading.CATALOGUE_FILE]))
+    lines = BUILTIN[name].split(b"\n")
+    values = [i for i, ln in enumerate(lines) if b": " in ln and not ln.lstrip().startswith(b"#")]
+    for _ in range(draw(st.integers(1, 4))):
+        i = draw(st.sampled_from(values))
+        head, _sep, _old = lines[i].partition(b": ")
+        content = draw(st.one_of(st.sampled_from(CONTENTS), st.text(max_size=12)))
+        tag = draw(st.one_of(st.none(), st.sampled_from(TAGS)))
+        quoted = draw(st.booleans()) and tag is None and content not in ("", "''")
+        scalar = f'"{content}"' if quoted else content
+        value = f"{tag} {scalar}" if tag is not None else scalar
+        lines[i] = head + b": " + value.encode("utf-8", "surrogatepass")
+    return name, b"\n".join(lines)
+
+
+def _numbers(model: object) -> Iterator[float]:
+    """Every float and int field anywhere in a loaded definition."""
+    if isinstance(model, (list, tuple)):
+        for part in model:
+            yield from _numbers(part)
+    elif isinstance(model, BaseModel):
+        for field_name in type(model).model_fields:
+            value = getattr(model, field_name)
+            if isinstance(value, float):
+                yield value
+            else:
+                yield from _numbers(value)
+
+
+@fuzz(100)
+@given(case=tagged_values())
+def test_tagged_and_non_finite_values_raise_only_located_errors(
+    folder: Path, case: tuple[str, bytes]
+) -> None:
+    """D1/D2/D14 as a class: whatever tag or number lands in whatever value, `load_*`
+    and `check` give located problems of one reader, never a foreign exception, and
+    what loads holds only finite numbers."""
+    import math
+
+    from risk_scoring.tooling.check import check_definitions
+
+    name, raw = case
+    path = _write(folder, raw, name)
+    start = time.perf_counter()
+    error = check_load(path, raw, _load_any)
+    if error is None:
+        definition = _load_any(path)
+        assert all(math.isfinite(x) for x in _numbers(definition))
+    summary = check_definitions([path], properties=False)
+    assert_one_reader(path, summary.findings)
+    record("definitions: explicit tags and non-finite numbers", time.perf_counter() - start)

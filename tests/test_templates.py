@@ -21,6 +21,7 @@ import pytest
 
 import risk_scoring as rs
 from risk_scoring.report import environment, limits
+from risk_scoring.report.i18n import TEMPLATE_DIR
 
 NAME = "Kari O'Brien 010290 PRIVATE-31x"
 """A case reference with an apostrophe, so Python's repr quotes it in double quotes."""
@@ -312,7 +313,7 @@ def test_a_template_that_only_extends_ours_gives_our_report(
     """The checks change nothing a template renders: escaping, finalize, loops, `~`."""
     name = environment.FORMATS[fmt]
     write(tmp_path, f'{{% extends "risk_scoring/{name}" %}}', name)
-    assert render(result, tmp_path, fmt) == render(result, environment.TEMPLATE_DIR / name, fmt)
+    assert render(result, tmp_path, fmt) == render(result, TEMPLATE_DIR / name, fmt)
     assert render(result, tmp_path, fmt) == rs.render_report(result, fmt, "en")
 
 

@@ -465,10 +465,9 @@ def template_location(template: object, fmt: str) -> tuple[Path, str]:
     if not isinstance(template, (str, os.PathLike)) or not isinstance(os.fspath(template), str):
         raise ReportError(f"template= must be a file or folder path, not {type(template).__name__}")
     path = Path(template)
-    try:
-        info = os.stat(path)
-    except (OSError, ValueError):
-        raise ReportError(f"no template file or folder at {path}") from None
+    info = _stat_or_none(path)
+    if info is None:
+        raise ReportError(f"no template file or folder at {path}")
     if _stat.S_ISDIR(info.st_mode):
         return path, FORMATS[fmt]
     if path.suffix.lower() not in TEMPLATE_SUFFIXES:
@@ -481,6 +480,13 @@ def template_location(template: object, fmt: str) -> tuple[Path, str]:
             f"the limit is {MAX_TEMPLATE_BYTES}"
         )
     return path.parent, path.name
+
+
+def _stat_or_none(path: Path) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except (OSError, ValueError):  # ValueError: a NUL in the name
+        return None
 
 
 def render(fmt: str, lang: str, context: Mapping[str, Any], template: object = None) -> str:

@@ -54,7 +54,7 @@ instrument with every free-text field full of ``&`` and ``<`` is about 2,600,000
 of 200 items, the most an instrument may have, about 22,000,000)."""
 MAX_VALUE = 1_000_000
 """Characters or items in one value an amplifying operation makes."""
-MAX_MADE = 50_000_000
+MAX_MADE = 20_000_000
 """Characters or items made by one render in all: values returned and output written
 (about 1,700,000 for the text report of our largest instrument, every field full)."""
 MAX_INT_BITS = 10_000
