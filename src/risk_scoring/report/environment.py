@@ -210,12 +210,12 @@ class _Undefined(jinja2.StrictUndefined):
         owner = object_type_repr(obj) if obj is not missing else None
         if self._undefined_exception is SecurityError:
             what = f"attribute {name!r}" if shown else "an attribute (its name is not shown)"
-            return f"access to {what} of {owner or 'an'} object is unsafe"
+            return f"access to {what} of {owner!r} is unsafe" if owner else f"access to {what}"
         if owner is None:
             return f"{name!r} is undefined" if shown else "a name is undefined (not shown)"
         if shown:
-            return f"{owner} has no attribute {name!r}"
-        return f"{owner} has no attribute or key of that name (not shown)"
+            return f"{owner!r} has no attribute {name!r}"
+        return f"{owner!r} has no attribute or key of that name (not shown)"
 
 
 def _words(tree: nodes.Node) -> set[str]:
@@ -419,9 +419,9 @@ def _where(tb: TracebackType | None) -> str:
 
 _TEMPLATE_NAME = re.compile(r"[\w./-]{1,120}\.(?:j2|jinja2?|html?|md|txt)")
 _OWN_MESSAGE = re.compile(
-    r"(?:access to (?:attribute '\w+'|an attribute \(its name is not shown\)) of [\w ']+ "
-    r"object is unsafe|Range too big\. The sandbox blocks ranges larger than MAX_RANGE "
-    r"\(\d+\)\.)"
+    r"(?:access to (?:attribute '\w+'|an attribute \(its name is not shown\))"
+    r"(?: of '[\w. ]+' is unsafe)?"
+    r"|Range too big\. The sandbox blocks ranges larger than MAX_RANGE \(\d+\)\.)"
 )
 _RUNTIME = "an unknown filter or test named at render time, or a construct used wrongly"
 
@@ -452,6 +452,10 @@ def _failure(exc: BaseException, name: str) -> ReportError:
         return ReportError(f"template {where}: {type(exc).__name__} ({_RUNTIME})")
     if isinstance(exc, RecursionError):
         return ReportError(f"template {where}: refused: recursion too deep")
+    if isinstance(exc, OverflowError):
+        return ReportError(
+            f"template {where}: refused: a range of more than 100,000 items or a number too large"
+        )
     return ReportError(f"template {where}: {type(exc).__name__} while rendering")
 
 

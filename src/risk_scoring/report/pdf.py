@@ -2,8 +2,10 @@
 
 The PDF is the HTML report laid out for A4 by WeasyPrint, a PyPI library that needs
 no browser, only the Pango text libraries most Linux systems have (Debian:
-``libpango-1.0-0``). It fetches nothing: any URL other than a ``data:`` URI in a
-custom template is refused.
+``libpango-1.0-0``). It fetches nothing: a custom template may use ``data:`` URIs
+(an embedded logo), and any other URL stops the rendering with a `ReportError` that
+names neither the URL nor anything else from the report (a template may build a URL
+from free text), so it is not logged either.
 """
 
 from __future__ import annotations
