@@ -750,12 +750,7 @@ NUMBER_FIELDS = [
     # (file, the text to replace, its replacement with @ for the number, the problem's path)
     ("odara.yaml", "min_score: 3", "min_score: @", "levels.3.min_score"),
     ("danger-assessment.yaml", "weight: 5", "weight: @", "items.1.weight"),
-    (
-        "dash.yaml",
-        'label: {nb: "Ja", en: "Yes"}, points: 1}',
-        'label: {nb: "Ja", en: "Yes"}, points: @}',
-        "scales.0.values.1.points",
-    ),
+    ("dash.yaml", "\n        points: 1\n", "\n        points: @\n", "scales.0.values.1.points"),
     ("dash.yaml", "score: {at_least: 14}", "score: {at_least: @}", "score.at_least"),
 ]
 
@@ -773,7 +768,7 @@ def test_non_finite_numbers_are_refused_at_their_position(
 
     raw = BUILTIN[name].replace(old.encode(), new.replace("@", number).encode(), 1)
     assert raw != BUILTIN[name]
-    line = raw[: raw.index(new.replace("@", number).encode())].count(b"\n") + 1
+    line = raw[: raw.index(new.replace("@", number).lstrip("\n").encode())].count(b"\n") + 1
     error = check_load(_write(folder, raw, name), raw, rs.load_instrument)
     assert error is not None
     (problem,) = error.problems
