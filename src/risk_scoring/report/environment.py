@@ -78,9 +78,10 @@ _MD_INLINE = str.maketrans(
         "|": "&#124;",
     }
 )
-_MD_LINE_START = re.compile(
-    r"^(?:(#{1,6}|[-+]|\d{1,9}(?=[.)]))(?=[.)]?(?:\s|$))|([-=])(?=[-=\s]*$))"
-)
+_MD_LINE_START = re.compile(r"^(?:#|([-+]|\d{1,9}(?=[.)]))(?=[.)]?(?:\s|$))|([-=])(?=[-=\s]*$))")
+"""What may not start a Markdown line: a ``#`` of any kind (Python-Markdown reads ``#0``
+as a heading, CommonMark only ``# 0``; found by the long fuzz run), a list marker, or
+a setext underline."""
 
 
 class MarkdownSafe(str):
