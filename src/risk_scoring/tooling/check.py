@@ -3,12 +3,15 @@
 `check_definitions(paths)` reads instrument files (or every definition in a folder) and
 returns `Finding`s, each a `Problem` with a severity:
 
-- ``error``: the definition is wrong. Stages, in order: YAML dialect; translations (every
-  text in both `nb` and `en`); schema; cross-references (items, scales, measures, levels,
+- ``error``: the definition is wrong. Stages, in order: the file (a regular file within
+  the size limit); YAML dialect; translations (every text in both `nb` and `en`);
+  schema; the measures catalogue; cross-references (items, scales, measures, levels,
   judgements, context fields) and bands (they cover the score range without gaps or
   overlaps); golden cases; Hypothesis properties (every valid answer set scores, results
   are deterministic, and for scored instruments raising an answer never lowers the level,
-  except on items with a negative weight).
+  except on items with a negative weight). The stages up to the cross-references are
+  `definition.loading.read_definition`, run in full: `load_instrument` runs the same
+  reader and raises the first stage's problems, so the two never disagree.
 - ``warning``: probably a mistake, but nothing wrong is computed (a file name that differs
   from the instrument id, an instrument without golden cases, a case folder without an
   instrument). Only `--strict` fails on warnings.
