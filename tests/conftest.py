@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -99,3 +101,21 @@ def write_yaml(tmp_path: Path) -> MakeFile:
 def tiny_spj(write_yaml: MakeFile) -> rs.Instrument:
     """A three-item spj instrument with a consistency rule and measure rules."""
     return rs.load_instrument(write_yaml(TINY_SPJ))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Write the fuzz figures (tests/security_support.py) where RISK_SCORING_FUZZ_FIGURES says."""
+    target = os.environ.get("RISK_SCORING_FUZZ_FIGURES")
+    if not target:
+        return
+    import resource
+
+    from tests.security_support import FIGURES, LONG
+
+    document = {
+        "long": LONG,
+        "exit_status": int(exitstatus),
+        "max_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "targets": FIGURES,
+    }
+    Path(target).write_text(json.dumps(document, indent=2, sort_keys=True), encoding="utf-8")

@@ -28,6 +28,18 @@ import risk_scoring as rs
 LONG = os.environ.get("RISK_SCORING_FUZZ", "").lower() == "long"
 LONG_FACTOR = 50
 
+FIGURES: dict[str, dict[str, float]] = {}
+"""Per fuzz target: cases tried, slowest case (s), peak traced memory (bytes); written
+as JSON to the file named by ``RISK_SCORING_FUZZ_FIGURES`` when the session ends."""
+
+
+def record(target: str, seconds: float, peak: int = 0) -> None:
+    """Count one case of `target` that passed, with its time and traced peak memory."""
+    figures = FIGURES.setdefault(target, {"cases": 0, "slowest_s": 0.0, "peak_bytes": 0})
+    figures["cases"] += 1
+    figures["slowest_s"] = max(figures["slowest_s"], seconds)
+    figures["peak_bytes"] = max(figures["peak_bytes"], peak)
+
 
 def fuzz(examples: int) -> settings:
     """Settings for a fuzz test: `examples` normally, `LONG_FACTOR` times with the long run."""
@@ -200,6 +212,9 @@ PAYLOADS = [
     "\x1b[31mred\x1b[0m \x1b]0;title\x07",
     "# heading",
     "## heading",
+    "#0",
+    "#heading-without-a-space",
+    "####### seven",
     "- list",
     "* list",
     "+ list",

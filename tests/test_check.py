@@ -463,7 +463,7 @@ def test_paths_name_definitions_folders_and_case_files(define: Define) -> None:
         path.parent / "measures.yaml",
         path,
     ]
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(rs.InstrumentNotFoundError):
         definition_files([path.parent / "nope.yaml"])
 
 

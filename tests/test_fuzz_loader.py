@@ -12,21 +12,23 @@ so that removing one fails a named test.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import itertools
 import re
 import time
 import tracemalloc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from hypothesis import given, strategies as st
+from pydantic import BaseModel
 
 import risk_scoring as rs
 from risk_scoring.definition import loading, reader as _yaml
-from tests.security_support import FREE_TEXT_YAML, LONG, fuzz
+from tests.security_support import FREE_TEXT_YAML, LONG, fuzz, record
 
 BUILTIN = {p.name: p.read_bytes() for p in sorted(loading.builtin_dir().glob("*.yaml"))}
 DEFINITIONS = sorted(
@@ -401,6 +403,148 @@ def test_explicit_tags_are_refused(folder: Path, value: str) -> None:
     assert (problem.line, problem.column) == (2, 10)
 
 
+BAD_TAGGED = [
+    # (value, what the message says): issue 15 / red-team D1; each was a foreign
+    # exception (ValueError, IndexError, KeyError) or brought back YAML 1.1.
+    ("!!int abc", "!!int needs a whole number"),
+    ("!!int ''", "!!int needs a whole number"),
+    ("!!bool maybe", "!!bool needs 'true' or 'false'"),
+    ("!!float abc", "!!float needs a decimal number"),
+    ("!!int 1:5", "!!int needs a whole number"),
+    ("!!int 0:5", "!!int needs a whole number"),
+    ("!!int 0x1F", "!!int needs a whole number"),
+    ("!!int 0x1F en", "!!int needs a whole number"),
+    ("!!int 0o17", "!!int needs a whole number"),
+    ("!!int 012", "!!int needs a whole number"),
+    ("!!int 1_000", "!!int needs a whole number"),
+    ("!!int 1.5", "!!int needs a whole number"),
+    ("!!bool yes", "!!bool needs 'true' or 'false'"),
+    ("!!bool True", "!!bool needs 'true' or 'false'"),
+    ("!!bool ''", "!!bool needs 'true' or 'false'"),
+    ("!!float 1:30.0", "!!float needs a decimal number"),
+    ("!!float 1_0.5", "!!float needs a decimal number"),
+    ("!!float ''", "!!float needs a decimal number"),
+    ("!!null x", "!!null needs an empty value"),
+    ("!!map x", "!!map needs a mapping, not a single value"),
+    ("!!seq x", "!!seq needs a sequence, not a single value"),
+    ("!!seq {a: 1}", "!!seq needs a sequence"),
+    ("!!map [1]", "!!map needs a mapping"),
+    ("!!str [a]", "!!str needs a single value"),
+    ("!!int {a: 1}", "!!int needs a single value"),
+]
+
+
+@pytest.mark.parametrize(("value", "message"), BAD_TAGGED, ids=[v for v, _ in BAD_TAGGED])
+def test_explicit_core_tags_follow_the_dialects_own_rules(
+    folder: Path, value: str, message: str
+) -> None:
+    problem = _message(folder, f"id: x\nversion: {value}\n".encode())
+    assert problem.message.startswith(message), problem
+    assert (problem.line, problem.column) == (2, 10)
+
+
+@pytest.mark.parametrize(("value", "message"), BAD_TAGGED[:8], ids=[v for v, _ in BAD_TAGGED[:8]])
+def test_check_reports_bad_tagged_values_as_yaml_findings(
+    folder: Path, value: str, message: str
+) -> None:
+    """D1: `risk-scoring check` exited with a traceback on these."""
+    from risk_scoring.tooling.check import check_file
+
+    raw = BUILTIN["odara.yaml"].replace(
+        b"max_unknown: ", b"max_unknown: " + value.encode() + b" #", 1
+    )
+    assert raw != BUILTIN["odara.yaml"]
+    (finding,) = [f for f in check_file(_write(folder, raw, "odara.yaml")) if f.severity == "error"]
+    assert (finding.stage, finding.line) == (
+        "yaml",
+        raw[: raw.index(b"max_unknown")].count(b"\n") + 1,
+    )
+    assert finding.message.startswith(message)
+
+
+def test_values_under_a_tag_are_never_quoted(folder: Path) -> None:
+    """Free text typed under a tag in an answers file must not reach an error."""
+    for tag in ("!!int", "!!bool", "!!float", "!!null"):
+        raw = f"case_ref: {tag} Kari Nordmann 010290\n".encode()
+        with pytest.raises(_yaml.YAMLProblems) as info:
+            _yaml.parse(raw, "answers.yaml")
+        assert "Nordmann" not in str(info.value.problems)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("!!int 5", 5),
+        ("!!int -7", -7),
+        ("!!int +3", 3),
+        ("!!str 5", "5"),
+        ("!!str yes", "yes"),
+        ("!!bool true", True),
+        ("!!bool false", False),
+        ("!!float 1.5", 1.5),
+        ("!!float -2.", -2.0),
+        ("!!null ~", None),
+        ("!!null", None),
+        ("!!map {a: 1}", {"a": 1}),
+        ("!!seq [1]", [1]),
+    ],
+)
+def test_explicit_core_tags_on_valid_values_still_read(value: str, expected: object) -> None:
+    assert _yaml.parse(f"a: {value}\n", "x").data == {"a": expected}
+
+
+def test_integers_beyond_pythons_digit_limit_are_a_located_problem(folder: Path) -> None:
+    """D1: 4,301 digits raised `ValueError: Exceeds the limit (4300 digits)`."""
+    limit = _yaml.MAX_INT_DIGITS
+    assert _yaml.parse(b"a: " + b"7" * limit + b"\n", "x").data["a"] == int("7" * limit)
+    for digits in (b"1" * (limit + 1), b"-" + b"1" * (limit + 1), b"!!int " + b"9" * 10_000):
+        problem = _message(folder, b"id: x\nmax_unknown: " + digits + b"\n")
+        assert problem.message.startswith("a whole number of ")
+        assert problem.message.endswith(f"digits; the limit is {limit}")
+        assert (problem.line, problem.column) == (2, 14)
+    from risk_scoring.tooling.check import check_file
+
+    raw = BUILTIN["odara.yaml"].replace(b"max_unknown: ", b"max_unknown: " + b"1" * 4301 + b" #", 1)
+    findings = check_file(_write(folder, raw, "odara.yaml"))
+    assert [f.stage for f in findings if f.severity == "error"] == ["yaml"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("1:30.0", "1:30.0"),
+        ("1_0.5", "1_0.5"),
+        ("-1:30.0", "-1:30.0"),
+        ("1e5", "1e5"),
+        ("2026-11-22", "2026-11-22"),
+        ("2026-11-22T10:00:00Z", "2026-11-22T10:00:00Z"),
+        ("=", "="),
+        ("1.5", 1.5),
+        ("-0.25", -0.25),
+        ("1.5e+3", 1500.0),
+        (".5", 0.5),
+        ("1.", 1.0),
+    ],
+)
+def test_implicit_floats_are_plain_decimals_and_dates_stay_text(text: str, value: object) -> None:
+    """D1/D14: sexagesimal and underscore floats resolved (90.0, 10.5); an unquoted date
+    in an answers file was refused as a timestamp tag the user never wrote."""
+    assert _yaml.parse(f"a: {text}\n", "x").data == {"a": value}
+
+
+@pytest.mark.parametrize(
+    "mapping",
+    ["{+1: a, 1: b}", "{null: a, ~: b}", "{1.0: a, 1.00: b}", "{1: a, true: b}", "{0: a, -0: b}"],
+)
+def test_duplicate_keys_are_compared_as_the_values_they_read_as(mapping: str) -> None:
+    """D14: duplicates were compared by source text, so the last of these won silently."""
+    with pytest.raises(_yaml.YAMLProblems) as info:
+        _yaml.parse(f"m: {mapping}\n", "x")
+    (problem,) = info.value.problems
+    assert problem.message.startswith("duplicate key")
+    assert problem.line == 1
+
+
 def test_duplicate_keys_are_refused(folder: Path) -> None:
     problem = _message(folder, b"id: x\nversion: '1'\nid: y\n")
     assert problem.message == "duplicate key 'id' (first on line 1)"
@@ -575,3 +719,187 @@ def test_check_reports_findings_and_never_raises(folder: Path, case: tuple[str, 
     assert time.perf_counter() - start < SECONDS
     for finding in summary.findings:
         assert finding.message
+    assert_one_reader(path, summary.findings)
+
+
+def assert_one_reader(path: Path, findings: Sequence[Any]) -> None:
+    """`load_*` raises exactly the first failing stage's problems of what `check` found."""
+    if path.name == loading.SOURCES_FILE:  # check names the bibliography's reference stage so
+        findings = [
+            dataclasses.replace(f, stage="reference") if f.stage == "citation" else f
+            for f in findings
+        ]
+    stages = [f.stage for f in findings if f.severity == "error" and f.stage in loading.STAGES]
+    error: rs.InstrumentError | None = None
+    try:
+        _load_any(path)
+    except rs.InstrumentError as exc:
+        error = exc
+    if error is None:
+        assert not stages, f"load succeeded, check found {stages}"
+        return
+    assert stages, f"check found nothing, load raised {error}"
+    first = min(stages, key=loading.STAGES.index)
+    expected = {
+        (f.source, f.line, f.column, f.path, f.message)
+        for f in findings
+        if f.severity == "error" and f.stage == first
+    }
+    got = {(p.source, p.line, p.column, p.path, p.message) for p in error.problems}
+    assert got == expected, first
+
+
+# --- numbers in definitions: finite and bounded ------------------------------------------
+
+NON_FINITE = [".nan", ".NaN", "-.nan", ".inf", "-.inf", "+.Inf", "1.0e+400", '"nan"', "'-inf'"]
+NUMBER_FIELDS = [
+    # (file, the text to replace, its replacement with @ for the number, the problem's path)
+    ("odara.yaml", "min_score: 3", "min_score: @", "levels.3.min_score"),
+    ("danger-assessment.yaml", "weight: 5", "weight: @", "items.1.weight"),
+    ("dash.yaml", "\n        points: 1\n", "\n        points: @\n", "scales.0.values.1.points"),
+    ("dash.yaml", "score: {at_least: 14}", "score: {at_least: @}", "score.at_least"),
+]
+
+
+@pytest.mark.parametrize("number", NON_FINITE)
+@pytest.mark.parametrize(
+    ("name", "old", "new", "path"), NUMBER_FIELDS, ids=[f[3] for f in NUMBER_FIELDS]
+)
+def test_non_finite_numbers_are_refused_at_their_position(
+    folder: Path, number: str, name: str, old: str, new: str, path: str
+) -> None:
+    """D2: `min_score: .nan` loaded and misscored (category-4 for all "no"); `weight: .nan`
+    gave "extreme" with score NaN. Every float of the models is finite now."""
+    from risk_scoring.tooling.check import check_file
+
+    raw = BUILTIN[name].replace(old.encode(), new.replace("@", number).encode(), 1)
+    assert raw != BUILTIN[name]
+    line = raw[: raw.index(new.replace("@", number).lstrip("\n").encode())].count(b"\n") + 1
+    error = check_load(_write(folder, raw, name), raw, rs.load_instrument)
+    assert error is not None
+    (problem,) = error.problems
+    assert problem.path.endswith(path), problem
+    assert problem.line == line
+    # `-.nan` is not a float in the dialect (nor in YAML 1.2): text, which is not a number.
+    assert "finite number" in problem.message or "valid number" in problem.message
+    findings = [f for f in check_file(_write(folder, raw, name)) if f.severity == "error"]
+    assert [(f.stage, f.line, f.message) for f in findings] == [("schema", line, problem.message)]
+
+
+@pytest.mark.parametrize("number", ["1e28", "1.0e+28", "1000001", "-1000001.0"])
+def test_numbers_beyond_a_million_are_refused(folder: Path, number: str) -> None:
+    """D7: a definition with `weight: 1e28` made reports raise `decimal.InvalidOperation`;
+    with every number within ±1,000,000 and at most 200 items, totals stay exact."""
+    from risk_scoring.definition.model import MAX_NUMBER
+
+    raw = BUILTIN["danger-assessment.yaml"].replace(b"weight: 5", b"weight: " + number.encode(), 1)
+    error = check_load(_write(folder, raw, "danger-assessment.yaml"), raw, rs.load_instrument)
+    if number == "1e28":  # not a float in the dialect (no point): text, refused as such
+        assert error is not None
+        return
+    assert error is not None
+    (problem,) = error.problems
+    assert problem.path == "items.1.weight"
+    assert str(MAX_NUMBER) in problem.message.replace(",", "").replace(".0", "")
+
+
+# --- fuzz: explicit tags and non-finite numbers in every value ------------------------------
+
+TAGS = ["!!int", "!!float", "!!bool", "!!null", "!!str", "!!map", "!!seq", "!!timestamp", "!"]
+CONTENTS = [
+    "",
+    "''",
+    "abc",
+    "Kari Nordmann 010290",
+    "0",
+    "-0",
+    "+7",
+    "012",
+    "0x1F",
+    "0o17",
+    "0b11",
+    "1_000",
+    "1:30",
+    "1:30.0",
+    "1.5",
+    "1.",
+    ".5",
+    "1e5",
+    "1.0e+400",
+    "-1.0e+400",
+    ".nan",
+    ".NaN",
+    "-.nan",
+    ".inf",
+    "-.Inf",
+    "+.INF",
+    "nan",
+    "inf",
+    "true",
+    "yes",
+    "True",
+    "~",
+    "null",
+    "2026-11-22",
+    "[1, 2]",
+    "{a: 1}",
+    "1" * 4301,
+    "9" * 5000,
+    "-" + "1" * 4301,
+]
+
+
+@st.composite
+def tagged_values(draw: st.DrawFn) -> tuple[str, bytes]:
+    """A built-in definition with one to four values replaced by a tagged or odd number."""
+    name = draw(st.sampled_from([*DEFINITIONS, loading.CATALOGUE_FILE, loading.SOURCES_FILE]))
+    lines = BUILTIN[name].split(b"\n")
+    values = [i for i, ln in enumerate(lines) if b": " in ln and not ln.lstrip().startswith(b"#")]
+    for _ in range(draw(st.integers(1, 4))):
+        i = draw(st.sampled_from(values))
+        head, _sep, _old = lines[i].partition(b": ")
+        content = draw(st.one_of(st.sampled_from(CONTENTS), st.text(max_size=12)))
+        tag = draw(st.one_of(st.none(), st.sampled_from(TAGS)))
+        quoted = draw(st.booleans()) and tag is None and content not in ("", "''")
+        scalar = f'"{content}"' if quoted else content
+        value = f"{tag} {scalar}" if tag is not None else scalar
+        lines[i] = head + b": " + value.encode("utf-8", "surrogatepass")
+    return name, b"\n".join(lines)
+
+
+def _numbers(model: object) -> Iterator[float]:
+    """Every float and int field anywhere in a loaded definition."""
+    if isinstance(model, (list, tuple)):
+        for part in model:
+            yield from _numbers(part)
+    elif isinstance(model, BaseModel):
+        for field_name in type(model).model_fields:
+            value = getattr(model, field_name)
+            if isinstance(value, float):
+                yield value
+            else:
+                yield from _numbers(value)
+
+
+@fuzz(100)
+@given(case=tagged_values())
+def test_tagged_and_non_finite_values_raise_only_located_errors(
+    folder: Path, case: tuple[str, bytes]
+) -> None:
+    """D1/D2/D14 as a class: whatever tag or number lands in whatever value, `load_*`
+    and `check` give located problems of one reader, never a foreign exception, and
+    what loads holds only finite numbers."""
+    import math
+
+    from risk_scoring.tooling.check import check_definitions
+
+    name, raw = case
+    path = _write(folder, raw, name)
+    start = time.perf_counter()
+    error = check_load(path, raw, _load_any)
+    if error is None:
+        definition = _load_any(path)
+        assert all(math.isfinite(x) for x in _numbers(definition))
+    summary = check_definitions([path], properties=False)
+    assert_one_reader(path, summary.findings)
+    record("definitions: explicit tags and non-finite numbers", time.perf_counter() - start)

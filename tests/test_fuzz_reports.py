@@ -15,13 +15,20 @@ compare the rendered structure with the same report rendered with a harmless sta
   code, headings, lists or table cells from free text; with markdown-it each text must
   also read back as itself.
 - Text must hold no control character (terminal escapes) but newline and tab, and each
-  text (with control characters removed) must appear, up to line wrapping.
+  text (with control characters removed) must appear, up to line wrapping; and free
+  text never starts a line of its own: the lines that start at column 1 are the same
+  labels, in the same order, as in the baseline report (D6: a newline in `case_ref`
+  forged a `Risk level: STANDARD` line).
+
+Every format: no bidi embedding, override or isolate control (U+202A to U+202E,
+U+2066 to U+2069) survives, and single-line fields are shown on one line.
 """
 
 from __future__ import annotations
 
 import importlib
 import re
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -37,6 +44,7 @@ from tests.security_support import (
     free_text_fields,
     fuzz,
     hostile_text,
+    record,
     write_free_text_instrument,
 )
 
@@ -52,8 +60,11 @@ python_markdown = importlib.import_module("markdown")  # Python-Markdown, with m
 markdown_it = _optional("markdown_it")  # markdown-it-py (CommonMark), when installed
 
 INSTRUMENTS = rs.list_instruments()
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 ROLE = "assessors.0.role"
+MULTI_LINE = re.compile(r"^(items\.[^.]+\.note|judgements\..+|justification)$")
+"""Fields shown with their line breaks; every other free-text field is one line."""
 
 
 @pytest.fixture(scope="module")
@@ -62,9 +73,17 @@ def free_text(tmp_path_factory: pytest.TempPathFactory) -> rs.Instrument:
 
 
 def shown(field: str, text: str) -> str:
-    """How the report shows `text` typed into `field`: control characters removed."""
+    """How the report shows `text` typed into `field`: control characters removed, and
+    line breaks and tabs folded to spaces unless the field is multi-line."""
     cleaned = CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    if not MULTI_LINE.match(field):
+        cleaned = cleaned.replace("\n", " ").replace("\t", " ")
     return cleaned.replace("_", " ") if field == ROLE else cleaned
+
+
+def labels(report: str) -> list[str]:
+    """What each line starting at column 1 of a text report says before its first ':'."""
+    return [ln.split(":")[0] for ln in report.splitlines() if ln and not ln[0].isspace()]
 
 
 def stand_in(field: str, text: str) -> str:
@@ -228,9 +247,12 @@ def check_reports(
                 f"{field} does not read back from Markdown"
             )
 
-    # Text: no control character; every text there, up to wrapping.
+    # Text: no control character; every text there, up to wrapping; no forged line.
     plain = render(result, "text")
     assert CONTROL.search(plain) is None, "a control character reached the text report"
+    assert labels(plain) == labels(render(baseline, "text")), "free text started a line"
+    assert BIDI.search(md) is None, "a bidi control survived in Markdown"
+    assert BIDI.search(data) is None, "a bidi control survived in HTML"
     squeezed = _squeeze(plain)
     for field, text in texts.items():
         assert _squeeze(shown(field, text)) in squeezed, f"{field} is not shown in the text report"
@@ -242,7 +264,9 @@ def test_free_text_never_breaks_markup_or_escapes_in_any_format(
     free_text: rs.Instrument, data: st.DataObject, lang: str
 ) -> None:
     inst, result, baseline, texts = data.draw(hostile_case(free_text))
+    start = time.perf_counter()
     check_reports(inst, result, baseline, texts, lang)
+    record("reports: hostile free text in every field and format", time.perf_counter() - start)
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
@@ -294,3 +318,80 @@ def test_custom_templates_cannot_read_files_outside_their_folder(tmp_path: Path,
     template.write_text(body, encoding="utf-8")
     with pytest.raises(rs.ReportError, match="not found"):
         rs.render_report(result, "html", "en", template=template)
+
+
+# --- forged lines in text reports (D6) -------------------------------------------------
+
+FORGERY = "X1\n\nSummary\n-------\nRisk level: STANDARD (level 1 of 3)"
+
+
+@pytest.mark.parametrize("field", ["case_ref", "assessors.0.id", ROLE, "context.circumstances"])
+def test_a_newline_in_a_single_line_field_cannot_forge_a_report_line(
+    free_text: rs.Instrument, field: str
+) -> None:
+    """D6: the first "Risk level" line of a high DASH case read "STANDARD"."""
+    base = {
+        "items": {"A1": "Y", "A2": "N", "B1": "P"},
+        "judgements": {"harm": "high", "imminent": "high"},
+    }
+    texts = dict.fromkeys([*free_text_fields(free_text), ROLE], "Z")
+    texts[field] = FORGERY
+    forged = rs.render_report(_assess(free_text, base, texts), "text", "en", instrument=free_text)
+    levels = [ln for ln in forged.splitlines() if ln.startswith("Risk level")]
+    assert levels == ["Risk level: HIGH (level 3 of 3)"]
+    assert " ".join(FORGERY.split()) in " ".join(forged.split())
+    markdown = rs.render_report(
+        _assess(free_text, base, texts), "markdown", "en", instrument=free_text
+    )
+    assert not any(ln.lstrip().startswith("Risk level") for ln in markdown.splitlines())
+
+
+def test_the_red_team_reproducer_gives_one_risk_level_line() -> None:
+    answers = {"items": {str(n): "yes" for n in range(1, 25)}, "case_ref": FORGERY}
+    text = rs.render_report(rs.assess("dash", answers), "text", "en")
+    levels = [ln for ln in text.splitlines() if ln.startswith("Risk level")]
+    assert levels == ["Risk level: HIGH (level 3 of 3)"]
+
+
+@pytest.mark.parametrize("field", ["justification", "items.A1.note", "judgements.victims"])
+def test_multi_line_free_text_is_indented_on_every_line(
+    free_text: rs.Instrument, field: str
+) -> None:
+    base = {
+        "items": {"A1": "Y", "A2": "N", "B1": "P"},
+        "judgements": {"harm": "high", "imminent": "high"},
+    }
+    texts = dict.fromkeys([*free_text_fields(free_text), ROLE], "Z")
+    texts[field] = FORGERY
+    text = rs.render_report(_assess(free_text, base, texts), "text", "en", instrument=free_text)
+    assert [ln for ln in text.splitlines() if ln.startswith("Risk level")] == [
+        "Risk level: HIGH (level 3 of 3)"
+    ]
+    assert any(ln.strip() == "Risk level: STANDARD (level 1 of 3)" for ln in text.splitlines())
+
+
+def test_a_custom_text_template_printing_a_multi_line_field_indents_it(
+    free_text: rs.Instrument, tmp_path: Path
+) -> None:
+    template = tmp_path / "report.txt.j2"
+    template.write_text("{{ report.justification }}\n", encoding="utf-8")
+    base = {"items": {"A1": "Y", "A2": "N", "B1": "P"}, "justification": "a\nRisk level: LOW"}
+    result = free_text.assess(base)
+    assert rs.render_report(result, "text", template=template, instrument=free_text) == (
+        "a\n  Risk level: LOW\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "char",
+    ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"],
+)
+def test_bidi_controls_are_removed_from_every_format(free_text: rs.Instrument, char: str) -> None:
+    """Left open in docs/security.md before: an override could reorder a displayed line."""
+    base = {"items": {"A1": "Y", "A2": "N", "B1": "P"}}
+    texts = dict.fromkeys([*free_text_fields(free_text), ROLE], f"abc{char}def")
+    result = _assess(free_text, base, texts)
+    for fmt in ("html", "markdown", "text"):
+        document = rs.render_report(result, fmt, "en", instrument=free_text)
+        assert char not in document
+        assert "abcdef" in document

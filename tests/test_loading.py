@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 import risk_scoring as rs
+from risk_scoring.errors import Problem
 from tests.conftest import TINY_SPJ, MakeFile
 
 
@@ -50,7 +51,9 @@ def test_schema_error_points_at_the_offending_value(write_yaml: MakeFile) -> Non
 
 def test_missing_translation_is_reported_at_its_text(write_yaml: MakeFile) -> None:
     path = write_yaml(TINY_SPJ.replace("title: {nb: a2, en: a2}", "title: {en: a2}"))
-    assert problems_of(path) == [f"{path}:29:32: items.1.title.nb: missing key 'nb'"]
+    assert problems_of(path) == [
+        f"{path}:29:32: items.1.title.nb: missing nb text (every text needs both nb and en)"
+    ]
 
 
 def test_misspelt_key_is_an_error(write_yaml: MakeFile) -> None:
@@ -119,3 +122,62 @@ def test_spj_rule_may_not_depend_on_the_research_total(write_yaml: MakeFile) -> 
     text = TINY_SPJ.replace("when: {level: {at_least: low}}", "when: {score: {at_least: 3}}")
     (problem,) = problems_of(write_yaml(text))
     assert "measures.1.when.score: spj totals are for research only" in problem
+
+
+# --- one staged reader for load and check (issue 10 item 5) ------------------------------
+
+
+def _errors(path: Path) -> list[tuple[str, str]]:
+    from risk_scoring.tooling.check import check_file
+
+    return [
+        (f.stage, str(Problem(f.path, f.message, f.source, f.line, f.column)))
+        for f in check_file(path, properties=False)
+        if f.severity == "error"
+    ]
+
+
+def test_load_raises_the_first_failing_stage_that_check_reports_in_full(
+    write_yaml: MakeFile,
+) -> None:
+    text = TINY_SPJ.replace("title: {nb: a2, en: a2}", "title: {en: a2}")
+    text = text.replace("kind: spj", "kind: magic")
+    path = write_yaml(text)
+    found = _errors(path)
+    assert [stage for stage, _ in found] == ["schema", "translation"]
+    assert problems_of(path) == [p for stage, p in found if stage == "translation"]
+
+
+def test_references_are_checked_after_translations_are_filled_in(write_yaml: MakeFile) -> None:
+    text = TINY_SPJ.replace("title: {nb: a2, en: a2}", "title: {en: a2}")
+    text = text.replace("{id: B1, domain: B,", "{id: B1, domain: C,")
+    path = write_yaml(text)
+    found = _errors(path)
+    assert [stage for stage, _ in found] == ["translation", "reference"]
+    assert problems_of(path) == [found[0][1]]
+    fixed = write_yaml(text.replace("title: {en: a2}", "title: {nb: a2, en: a2}"))
+    assert problems_of(fixed) == [p for stage, p in _errors(fixed) if stage == "reference"]
+
+
+def test_a_broken_catalogue_beside_is_the_catalogue_stage(write_yaml: MakeFile) -> None:
+    path = write_yaml(TINY_SPJ)
+    (path.parent / "measures.yaml").write_text("version: '1'\nmeasures: []\n", encoding="utf-8")
+    found = _errors(path)
+    assert {stage for stage, _ in found} == {"catalogue"}
+    assert problems_of(path) == [p for _, p in found]
+
+
+def test_check_also_bounds_the_number_of_items(write_yaml: MakeFile) -> None:
+    from risk_scoring.definition.loading import MAX_ITEMS
+
+    items = "".join(
+        f"  - {{id: I{n}, domain: A, title: {{nb: t, en: t}}, guidance: {{nb: g, en: g}}}}\n"
+        for n in range(MAX_ITEMS + 1)
+    )
+    head, _, tail = TINY_SPJ.partition("items:\n")
+    _, _, tail = tail.partition("context:\n")
+    text = (head + "items:\n" + items + "context:\n" + tail).replace("A1, in:", "I0, in:")
+    path = write_yaml(text)
+    found = _errors(path)
+    assert [stage for stage, _ in found] == ["schema"]
+    assert problems_of(path) == [found[0][1]]

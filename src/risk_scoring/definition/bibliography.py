@@ -42,8 +42,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from ..errors import InstrumentError, InstrumentNotFoundError, Problem
-from . import reader as _yaml
-from .loading import SOURCES_FILE, _cached, _parse, builtin_dir
+from . import files, reader as _yaml
+from .loading import SOURCES_FILE, _cached, builtin_dir
 from .model import Model, verifiables
 
 __all__ = [
@@ -112,33 +112,33 @@ def duplicate_ids(bibliography: Bibliography) -> list[tuple[int, str]]:
     return found
 
 
-def _read_bibliography(path: Path) -> Bibliography:
-    bibliography, doc = _parse(path, Bibliography)
-    dupes = duplicate_ids(bibliography)
-    if dupes:
-        problems = [doc.problem(("references", i, "id"), f"duplicate id {d!r}") for i, d in dupes]
-        raise InstrumentError(problems, str(path))
-    return bibliography
-
-
 def load_bibliography(path: str | os.PathLike[str] | None = None) -> Bibliography:
     """The bibliography: the built-in one, or the file at `path`.
 
-    Raises `InstrumentError` for an invalid file (a duplicate key, a bad grade).
+    Read by the same staged reader as the definitions (`loading.read_definition`: a
+    bounded read of a regular file, the YAML dialect, the schema, then duplicate keys).
+    Raises `InstrumentNotFoundError` when there is no file and `InstrumentError` for an
+    invalid one (a duplicate key, a bad grade).
     """
     target = Path(path) if path is not None else builtin_dir() / SOURCES_FILE
-    if not target.is_file():
-        raise InstrumentNotFoundError(str(target), "no bibliography at this path")
-    found = _cached(target, _read_bibliography)
-    assert isinstance(found, Bibliography)
-    return found
+    return _cached(target, Bibliography)
 
 
 def bibliography_for(definition_file: str | os.PathLike[str] | None) -> Bibliography:
-    """The bibliography beside `definition_file` if there is one, else the built-in one."""
+    """The bibliography beside `definition_file` if there is one, else the built-in one.
+
+    A `sources.yaml` beside the file that is not a readable regular file is an error,
+    never silently replaced by the built-in bibliography.
+    """
     if definition_file:
         beside = Path(definition_file).parent / SOURCES_FILE
-        if beside.is_file():
+        try:
+            files.regular_file(beside)
+        except InstrumentNotFoundError:
+            pass
+        except InstrumentError:
+            return load_bibliography(beside)  # raises what is wrong with it
+        else:
             return load_bibliography(beside)
     return load_bibliography()
 

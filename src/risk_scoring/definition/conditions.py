@@ -25,7 +25,7 @@ from typing import Annotated, Any
 
 from pydantic import Discriminator, Field, Tag, model_validator
 
-from .model import Model
+from .model import Model, Number
 
 Evidence = tuple[str, ...]
 
@@ -85,7 +85,7 @@ class Count(Model):
 
 
 class AtLeast(Model):
-    at_least: float
+    at_least: Number
 
 
 class ScoreAtLeast(Model):

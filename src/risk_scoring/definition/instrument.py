@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field, PrivateAttr
 
 from .conditions import Condition
-from .model import Model, Text, Verifiable
+from .model import Model, Number, Text, Verifiable
 
 if TYPE_CHECKING:
     from .result import Result
@@ -38,7 +38,7 @@ class ScaleValue(Verifiable):
 
     id: str = Field(min_length=1)
     label: Text
-    points: float | None = None
+    points: Number | None = None
     unknown: bool = False
 
 
@@ -82,7 +82,7 @@ class Item(Verifiable):
     title: Text
     guidance: Text
     scale: str | None = None
-    weight: float = 1.0
+    weight: Number = 1.0
     required: bool = True
     default: str | None = None
     parent: str | None = None
@@ -124,7 +124,7 @@ class Level(Verifiable):
     id: str = Field(pattern=_ID)
     title: Text
     description: Text
-    min_score: float | None = None
+    min_score: Number | None = None
 
 
 class MissingPolicy(Verifiable):

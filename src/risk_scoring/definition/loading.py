@@ -1,25 +1,49 @@
 """Find, read and validate instrument definitions and the measures catalogue.
 
-This is the only module that reads instrument files. Definitions are cached by path,
-modification time and size, so a second load is a dictionary look-up.
+This is the only module that reads definition files, and it reads them in one staged
+pipeline, `read_definition`, that both `load_instrument` and `risk-scoring check` run:
+
+1. ``file``: a regular file of at most `reader.MAX_BYTES`, read without blocking and
+   without reading more than the limit (`files.read_bounded`);
+2. ``yaml``: the strict YAML dialect (`reader.parse`), holding a mapping;
+3. ``translation``: every text in both languages, neither empty;
+4. ``schema``: the pydantic models (keys, types, finite numbers in range, at most
+   `MAX_ITEMS` items);
+5. ``catalogue`` (instruments): the measures catalogue the instrument uses loads;
+6. ``reference``: cross-references and bands (`references.check`), unique catalogue ids;
+7. the digest and origin are set.
+
+`load_instrument` stops at the first stage with problems and raises them as one
+`InstrumentError`; `check` runs the same stages to the end where it can (a missing
+translation is filled in from the other language so that the schema and references
+are still checked) and reports every problem as a finding.
+
+Definitions are cached by path and the file's identity (device, inode, size,
+modification and change time), so a second load costs one `stat` and a look-up.
 """
 
 from __future__ import annotations
 
+import copy
 import difflib
+import functools
 import hashlib
 import json
 import os
+import re
 import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from ..errors import InstrumentError, InstrumentNotFoundError, Problem
-from . import reader as _yaml, references
+from . import files, reader as _yaml, references
 from .catalogue import Catalogue
 from .instrument import Instrument
+from .model import LANGUAGES
 
 CATALOGUE_FILE = "measures.yaml"
 SOURCES_FILE = "sources.yaml"
@@ -28,14 +52,28 @@ MAX_ITEMS = 200
 """Items in one instrument (the largest built-in has 30); file size, nesting depth and
 the number of values are bounded by `_yaml.MAX_BYTES`, `MAX_DEPTH` and `MAX_NODES`."""
 
+STAGES = ("file", "yaml", "translation", "schema", "catalogue", "reference")
+"""The stages of `read_definition`, in order."""
+
 M = TypeVar("M", bound=BaseModel)
+Definition = BaseModel
+"""An instrument, the measures catalogue or the bibliography (`bibliography.Bibliography`)."""
+D = TypeVar("D", bound=BaseModel)
 
 _lock = threading.Lock()
-_cache: dict[tuple[str, int, int], Any] = {}
+_cache: dict[tuple[object, ...], Any] = {}
+_MAX_CACHED = 1024
+_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+_SHOWN_ID = re.compile(r"[A-Za-z0-9_.+-]{1,64}")
 
 
+@functools.cache
 def builtin_dir() -> Path:
-    """The folder of built-in instruments: inside the wheel, or the source checkout's."""
+    """The folder of built-in instruments: inside the wheel, or the source checkout's.
+
+    Found once per process (resolving the checkout's path cost 0.3 ms, more than an
+    assessment, on every load by id).
+    """
     packaged = Path(__file__).parents[1] / "instruments"
     if packaged.is_dir():
         return packaged
@@ -51,85 +89,325 @@ def list_instruments() -> list[str]:
 def load_instrument(ref: str | os.PathLike[str]) -> Instrument:
     """Load a built-in instrument by id (``"sara-v3"``) or a definition file by path.
 
-    Raises `InstrumentNotFoundError` for an unknown id or missing file, and
-    `InstrumentError` listing every problem in an invalid definition.
+    A string without ``/`` or ``\\`` that does not end in ``.yaml`` is an id. Raises
+    `InstrumentNotFoundError` for an unknown id or a missing file, and `InstrumentError`
+    listing the problems of the first stage of `read_definition` that finds any.
 
     >>> load_instrument("dash").kind
     'checklist'
     """
-    path = _resolve(ref)
-    inst = _cached(path, _read_instrument)
+    if isinstance(ref, str) and "/" not in ref and "\\" not in ref and not ref.endswith(".yaml"):
+        if _ID.fullmatch(ref):
+            try:
+                inst = _cached(builtin_dir() / f"{ref}.yaml", Instrument)
+            except InstrumentNotFoundError:
+                pass
+            else:
+                assert isinstance(inst, Instrument)
+                return inst
+        raise _unknown_id(ref)
+    inst = _cached(_path(ref), Instrument)
     assert isinstance(inst, Instrument)
     return inst
 
 
 def load_catalogue(path: str | os.PathLike[str] | None = None) -> Catalogue:
     """The measures catalogue: the built-in one, or the file at `path`."""
-    target = Path(path) if path is not None else builtin_dir() / CATALOGUE_FILE
-    if not target.is_file():
-        raise InstrumentNotFoundError(str(target), "no measures catalogue at this path")
-    catalogue = _cached(target, _read_catalogue)
+    target = _path(path) if path is not None else builtin_dir() / CATALOGUE_FILE
+    catalogue = _cached(target, Catalogue)
     assert isinstance(catalogue, Catalogue)
     return catalogue
 
 
 def catalogue_for(inst: Instrument) -> Catalogue:
-    """The catalogue beside the instrument's file if there is one, else the built-in one."""
+    """The catalogue beside the instrument's file if there is one, else the built-in one.
+
+    A `measures.yaml` beside the file that is not a readable regular file is an error,
+    never silently replaced by the built-in catalogue.
+    """
     beside = Path(inst.origin).parent / CATALOGUE_FILE if inst.origin else None
-    return load_catalogue(beside if beside is not None and beside.is_file() else None)
+    if beside is not None:
+        try:
+            files.regular_file(beside)
+        except InstrumentNotFoundError:
+            beside = None
+        except InstrumentError:
+            pass  # load_catalogue says what is wrong with it
+    return load_catalogue(beside)
 
 
-def _resolve(ref: str | os.PathLike[str]) -> Path:
-    if isinstance(ref, str) and "/" not in ref and "\\" not in ref and not ref.endswith(".yaml"):
-        path = builtin_dir() / f"{ref}.yaml"
-        if path.is_file():
-            return path
-        known = list_instruments()
-        hint = difflib.get_close_matches(ref, known, n=1)
-        suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
-        raise InstrumentNotFoundError(
-            ref, f"no built-in instrument {ref!r}{suggestion} (built-in: {', '.join(known)})"
-        )
-    path = Path(ref)
-    if not path.is_file():
-        raise InstrumentNotFoundError(str(path), "no such file")
-    return path
+# --- finding the file -------------------------------------------------------------------
 
 
-def _cached(path: Path, read: Any) -> Any:
-    stat = path.stat()
-    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+def _shown(ref: str) -> str:
+    """`ref` in a message: itself when it looks like an id, else only its length.
+
+    An id may come from a file that also holds free text (an answers file's
+    ``instrument:``), so text that does not look like a code is never quoted.
+    """
+    if _SHOWN_ID.fullmatch(ref):
+        return repr(ref)
+    return f"with an id of {len(ref)} characters"
+
+
+def _path(ref: object) -> Path:
+    if isinstance(ref, Path):
+        return ref
+    if isinstance(ref, (str, os.PathLike)):
+        name = os.fspath(ref)
+        if isinstance(name, str):
+            return Path(name)
+    raise InstrumentNotFoundError(
+        type(ref).__name__,
+        f"expected an instrument id or a file path, not {type(ref).__name__}",
+    )
+
+
+def _unknown_id(ref: str) -> InstrumentNotFoundError:
+    known = list_instruments()
+    source = ref if _SHOWN_ID.fullmatch(ref) else "instrument id"
+    return InstrumentNotFoundError(
+        source,
+        f"no built-in instrument {_shown(ref)}{_suggestion(ref, known)} "
+        f"(built-in: {', '.join(known)})",
+    )
+
+
+def _suggestion(ref: str, known: Sequence[str]) -> str:
+    if len(ref) > 64:
+        return ""
+    lowered = ref.lower()
+    if lowered in known:
+        return f"; did you mean {lowered!r}? (ids are lower case)"
+    hint = difflib.get_close_matches(lowered, known, n=1)
+    return f"; did you mean {hint[0]!r}?" if hint else ""
+
+
+def _cached(path: Path, model: type[D]) -> D:
+    """The definition at `path`, read again only when the file changed or was replaced.
+
+    Raises what `read_definition` raises: the first failing stage's problems.
+    """
+    info = files.regular_file(path, _yaml.MAX_BYTES)
+    key = (model.__name__, str(path), *files.stamp(info))
     found = _cache.get(key)
     if found is None:
-        found = read(path)
+        reading = read_definition(path, model)
+        found = reading.definition
+        assert reading.stamp is not None
         with _lock:
-            _cache[key] = found
+            if len(_cache) >= _MAX_CACHED:
+                _cache.clear()
+            read_key = (model.__name__, str(path), *reading.stamp)
+            _cache[read_key] = found
+    assert isinstance(found, model)
     return found
 
 
-def _parse(path: Path, model: type[M]) -> tuple[M, _yaml.Document]:
-    source = str(path)
+# --- the staged reader ------------------------------------------------------------------
+
+
+@dataclass
+class Reading:
+    """What `read_definition` found in one file, stage by stage.
+
+    `definition` is the validated model when the schema stage passed (in a full reading,
+    possibly with translations filled in); `document` the parsed YAML when the file
+    parsed; `found` every `(stage, problem)` in stage order, each stage's sorted by
+    position; `catalogue_failed` says the instrument's catalogue did not load, so its
+    measure references were checked against the rules' own measure ids.
+    """
+
+    path: Path
+    document: _yaml.Document | None = None
+    definition: Definition | None = None
+    found: list[tuple[str, Problem]] = field(default_factory=list)
+    catalogue_failed: bool = False
+    stamp: files.Stamp | None = None
+
+    def problems(self, stage: str | None = None) -> list[Problem]:
+        """The problems of `stage` (or of every stage), in order."""
+        return [p for s, p in self.found if stage is None or s == stage]
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.found)
+
+
+def read_definition(
+    path: str | os.PathLike[str], model: type[BaseModel], *, full: bool = False
+) -> Reading:
+    """Run the stages (see the module's doc) on the instrument or catalogue at `path`.
+
+    By default the first stage that finds problems raises them as `InstrumentError`
+    (`InstrumentNotFoundError` when there is no file); this is `load_instrument`. With
+    `full`, nothing is raised: every stage that can still run does, and the `Reading`
+    lists what each found; this is `check`.
+    """
+    target = _path(path)
+    reading = Reading(target)
+    source = str(target)
+
+    def stage(name: str, problems: Sequence[Problem]) -> None:
+        """Record `problems` (or, without `full`, raise them)."""
+        if problems and not full:
+            raise InstrumentError(problems, source)
+        reading.found.extend((name, p) for p in problems)
+
     try:
-        raw = path.read_bytes()
+        raw, reading.stamp = files.read_bounded_with_stamp(target, _yaml.MAX_BYTES)
+    except InstrumentError as exc:
+        if not full:
+            raise
+        stage("file", exc.problems)
+        return reading
+    try:
         doc = _yaml.parse(raw, source)
-    except OSError as exc:
-        raise InstrumentError(
-            [Problem("", f"cannot read: {exc.strerror}", source)], source
-        ) from None
     except _yaml.YAMLProblems as exc:
-        raise InstrumentError(exc.problems, source) from None
+        stage("yaml", exc.problems)
+        return reading
+    reading.document = doc
     if not isinstance(doc.data, dict):
-        raise InstrumentError([doc.problem((), "the file must hold a mapping")], source)
+        stage("yaml", [doc.problem((), "the file must hold a mapping")])
+        return reading
+
+    definition, translations, schema = _validate(doc, model, full=full)
+    stage("translation", translations)
+    if definition is None or schema:
+        stage("schema", schema)
+        return reading
+    reading.definition = definition
+
+    if isinstance(definition, Instrument):
+        if len(definition.items) > MAX_ITEMS:
+            message = f"{len(definition.items)} items; the limit is {MAX_ITEMS}"
+            stage("schema", [doc.problem(("items",), message)])
+            reading.definition = None
+            return reading
+        definition._origin = source
+        measure_ids = _measure_ids(definition, reading, stage)
+        found = references.check(definition, measure_ids)
+        stage("reference", _sorted([doc.problem(loc, message) for loc, message in found]))
+        definition._digest = digest(definition)
+    else:
+        stage("reference", _duplicate_ids(definition, doc))
+    return reading
+
+
+def _duplicate_ids(definition: BaseModel, doc: _yaml.Document) -> list[Problem]:
+    """A problem at every part whose `id` an earlier part of the same list already has.
+
+    This is the reference stage of the definitions that are lists of parts with ids
+    (the measures catalogue, the bibliography).
+    """
+    problems = []
+    for name, info in type(definition).model_fields.items():
+        parts = getattr(definition, name)
+        if not isinstance(parts, tuple):
+            continue
+        seen: set[object] = set()
+        for i, part in enumerate(parts):
+            ident = getattr(part, "id", None)
+            if ident is None:
+                continue
+            if ident in seen:
+                loc = (info.alias or name, i, "id")
+                problems.append(doc.problem(loc, f"duplicate id {ident!r}"))
+            seen.add(ident)
+    return _sorted(problems)
+
+
+def _measure_ids(
+    inst: Instrument, reading: Reading, stage: Callable[[str, Sequence[Problem]], None]
+) -> list[str]:
     try:
-        return model.model_validate(doc.data), doc
+        return list(catalogue_for(inst).by_id)
+    except InstrumentError as exc:
+        stage("catalogue", exc.problems)
+        reading.catalogue_failed = True
+        return [rule.measure for rule in inst.measure_rules]
+
+
+def _validate(
+    doc: _yaml.Document, model: type[M], *, full: bool
+) -> tuple[M | None, list[Problem], list[Problem]]:
+    """The model, the translation problems and the other schema problems of `doc`.
+
+    A missing or empty text is filled in from the other language and the data validated
+    again, so the rest of the schema is still checked (a copy is patched, never the
+    document). Without `full`, validation stops at the first stage that fails.
+    """
+    try:
+        return model.model_validate(doc.data), [], []
     except ValidationError as exc:
-        raise InstrumentError(_problems(exc, doc), source) from None
+        first = exc
+    data = copy.deepcopy(doc.data)
+    translations: list[Problem] = []
+    error = first
+    for _ in range(3):
+        patched = _patch_translations(error, data, doc)
+        if not patched:
+            return None, translations, _problems(error, doc)
+        translations.extend(patched)
+        if not full:
+            return None, translations, []
+        try:
+            return model.model_validate(data), translations, []
+        except ValidationError as exc:
+            error = exc
+    return None, translations, []  # pragma: no cover - a third round cannot occur
+
+
+def _patch_translations(
+    exc: ValidationError, data: dict[str, Any], doc: _yaml.Document
+) -> list[Problem]:
+    """Translation problems in `exc`; each missing or empty text is filled in `data`."""
+    found = []
+    for error in exc.errors(include_url=False, include_input=False):
+        loc = error["loc"]
+        if not loc or loc[-1] not in LANGUAGES:
+            continue
+        lang = str(loc[-1])
+        text = _container(data, loc[:-1])
+        if not isinstance(text, dict):
+            continue
+        others = [text.get(o) for o in LANGUAGES if o != lang]
+        filler = next((o for o in others if isinstance(o, str) and o), "?")
+        if error["type"] == "missing":
+            message = f"missing {lang} text (every text needs both {' and '.join(LANGUAGES)})"
+            where = doc.problem(loc[:-1], message)
+            problem = Problem(
+                f"{where.path}.{lang}", message, where.source, where.line, where.column
+            )
+        elif error["type"] == "string_too_short":
+            problem = doc.problem(loc, f"empty {lang} text")
+        else:
+            continue
+        text[lang] = filler
+        found.append(problem)
+    return _sorted(found)
+
+
+def _container(data: Any, loc: Sequence[Any]) -> Any:
+    """The value `loc` reaches in `data`, skipping segments pydantic adds (union tags)."""
+    node = data
+    for segment in loc:
+        if isinstance(node, dict) and str(segment) in node:
+            node = node[str(segment)]
+        elif isinstance(node, list) and isinstance(segment, int) and 0 <= segment < len(node):
+            node = node[segment]
+    return node
 
 
 def _problems(exc: ValidationError, doc: _yaml.Document) -> list[Problem]:
     problems = []
-    for error in exc.errors(include_url=False, include_input=False):
+    errors = exc.errors(include_url=False, include_input=False)
+    inner = {error["loc"][:n] for error in errors for n in range(len(error["loc"]))}
+    for error in errors:
         loc, kind = error["loc"], error["type"]
+        if kind == "too_short" and loc in inner:
+            # "at least 1 item after validation, not 0": its items failed, and say why.
+            continue
         if kind == "missing":
             message = f"missing key {loc[-1]!r}"
         elif kind == "extra_forbidden":
@@ -142,32 +420,6 @@ def _problems(exc: ValidationError, doc: _yaml.Document) -> list[Problem]:
 
 def _sorted(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0, p.path, p.message))
-
-
-def _read_instrument(path: Path) -> Instrument:
-    inst, doc = _parse(path, Instrument)
-    if len(inst.items) > MAX_ITEMS:
-        message = f"{len(inst.items)} items; the limit is {MAX_ITEMS}"
-        raise InstrumentError([doc.problem(("items",), message)], str(path))
-    inst._origin = str(path)
-    catalogue = catalogue_for(inst)
-    found = references.check(inst, catalogue.by_id)
-    if found:
-        problems = _sorted([doc.problem(loc, message) for loc, message in found])
-        raise InstrumentError(problems, str(path))
-    inst._digest = digest(inst)
-    return inst
-
-
-def _read_catalogue(path: Path) -> Catalogue:
-    catalogue, doc = _parse(path, Catalogue)
-    seen: set[str] = set()
-    for i, measure in enumerate(catalogue.measures):
-        if measure.id in seen:
-            problem = doc.problem(("measures", i, "id"), f"duplicate id {measure.id!r}")
-            raise InstrumentError([problem], str(path))
-        seen.add(measure.id)
-    return catalogue
 
 
 def digest(model: BaseModel) -> str:

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 LANGUAGES = ("nb", "en")
+
+MAX_NUMBER = 1_000_000
+"""The largest magnitude of a number in a definition (points, weights, bounds).
+
+Finite and this small, so every total of up to `MAX_ITEMS` items stays far below 2**53:
+scores of whole points and weights are exact, and no sum can overflow to infinity.
+"""
+Number = Annotated[float, Field(allow_inf_nan=False, ge=-MAX_NUMBER, le=MAX_NUMBER)]
+"""A finite number of at most `MAX_NUMBER` in magnitude (``.nan`` and ``.inf`` refused)."""
 
 
 class Model(BaseModel):

@@ -141,5 +141,4 @@ def render_report(
 
     inst, catalogue = _check(result, format, lang, instrument)
     view = build_view(result, inst, catalogue, lang, _rendered_at(rendered_at))
-    path = Path(template) if template is not None else None
-    return render(format, lang, {"report": view}, path)
+    return render(format, lang, {"report": view}, template)

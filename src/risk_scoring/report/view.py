@@ -6,9 +6,18 @@ objects, so a custom template has nothing to reach through. Everything that depe
 only on the instrument and the language (titles, labels, rule rationales, catalogue
 entries) is computed once and cached on the instrument.
 
-Free text (notes, justification, case reference, text judgements) is passed through
-unchanged apart from removing control characters; escaping is the template
-environment's job (HTML autoescape, Markdown escaping), so no format can forget it.
+Text is passed through with two changes, and escaping is left to the template
+environment (HTML autoescape, Markdown escaping), so no format can forget it:
+
+- control characters and the bidirectional embedding, override and isolate controls
+  (U+202A to U+202E, U+2066 to U+2069, which could reorder what a reader sees) are removed
+  from every text, free text and definition text alike;
+- every field is one line (`line`: line breaks and tabs become spaces), except the
+  multi-line ones (`block`): notes, the justification, text judgements, and the
+  definitions' descriptions, rationales and warning messages. Those are `MultiLine`
+  strings; the text template indents their continuation lines, so no value can start
+  a line of its own there (a ``case_ref`` of ``"X\\nRisk level: STANDARD"`` cannot
+  forge a "Risk level" line).
 """
 
 from __future__ import annotations
@@ -23,11 +32,13 @@ from .i18n import N_, format_date, format_datetime, format_number, translate
 if TYPE_CHECKING:
     from ..definition.catalogue import Catalogue
     from ..definition.instrument import Instrument
+    from ..definition.model import Text
     from ..definition.result import RecommendedMeasure, Result
 
 __all__ = ["ReportView", "build_view"]
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_FOLD = str.maketrans({"\n": " ", "\t": " "})
 
 PRIORITY_LABELS = {
     "urgent": N_("Urgent"),
@@ -60,9 +71,26 @@ def _lower_first(title: str) -> str:
     return title[:1].lower() + title[1:]
 
 
+class MultiLine(str):
+    """A text that may hold line breaks (``\\n``): a note, a justification, a description."""
+
+    __slots__ = ()
+
+
 def clean(text: str) -> str:
-    """Free text without control characters (terminal escapes, NUL), lines joined by \\n."""
+    """`text` without control characters (terminal escapes, NUL) or bidi controls,
+    its lines joined by ``\\n``."""
     return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def line(text: str) -> str:
+    """`text` as one line: cleaned, and every line break and tab a space."""
+    return clean(text).translate(_FOLD)
+
+
+def block(text: str) -> MultiLine:
+    """`text` cleaned, its line breaks kept, marked as `MultiLine`."""
+    return MultiLine(clean(text))
 
 
 # --- the view ---------------------------------------------------------------------------
@@ -239,12 +267,19 @@ def _static(inst: Instrument, catalogue: Catalogue, lang: str) -> _Static:
     if isinstance(found, _Static):
         return found
     t = lang
+
+    def one(text: Text) -> str:
+        return line(text.get(t))
+
+    def many(text: Text) -> MultiLine:
+        return block(text.get(t))
+
     count = len(inst.level_definitions)
     levels = tuple(
         LevelView(
             id=level.id,
-            title=level.title.get(t),
-            description=level.description.get(t),
+            title=one(level.title),
+            description=many(level.description),
             rank=i + 1,
             of=count,
             severity=int(i * 3 / (count - 1) + 0.5),
@@ -258,67 +293,67 @@ def _static(inst: Instrument, catalogue: Catalogue, lang: str) -> _Static:
         labels[item.id] = {}
         for dim in inst.dimensions:
             scale = inst.scale_for(item, dim)
-            labels[item.id][dim.id] = {v.id: v.label.get(t) for v in scale.values}
+            labels[item.id][dim.id] = {v.id: one(v.label) for v in scale.values}
             if dim.id == inst.primary.id:
                 for v in scale.values:
-                    primary_labels.setdefault(v.id, v.label.get(t))
+                    primary_labels.setdefault(v.id, one(v.label))
                     primary_order.setdefault(v.id, len(primary_order))
     domain_items: dict[str, list[str]] = {d.id: [] for d in inst.domains}
     for item in inst.items:
         domain_items[item.domain].append(item.id)
     rationale: dict[str, str] = {}
     for escalation in inst.escalations:
-        rationale[escalation.id] = escalation.rationale.get(t)
+        rationale[escalation.id] = many(escalation.rationale)
     for rule in inst.measure_rules:
-        rationale[rule.id] = rule.rationale.get(t)
+        rationale[rule.id] = many(rule.rationale)
     policy = inst.scoring.missing
     static = _Static(
         lang=lang,
         instrument=InstrumentView(
             id=inst.id,
-            title=inst.title.get(t),
-            version=inst.version,
+            title=one(inst.title),
+            version=line(inst.version),
             kind=inst.kind,
             kind_label=translate(t, KIND_LABELS[inst.kind]),
-            description=inst.description.get(t),
-            citation=inst.source.citation,
-            licence=inst.source.licence.get(t),
+            description=many(inst.description),
+            citation=line(inst.source.citation),
+            licence=one(inst.source.licence),
         ),
         levels=levels,
         level_index={level.id: i for i, level in enumerate(levels)},
-        item_titles={item.id: item.title.get(t) for item in inst.items},
+        item_titles={item.id: one(item.title) for item in inst.items},
         item_domain={item.id: item.domain for item in inst.items},
         item_sub={item.id: item.parent is not None for item in inst.items},
-        domain_titles={d.id: d.title.get(t) for d in inst.domains},
+        domain_titles={d.id: one(d.title) for d in inst.domains},
         domain_items={k: tuple(v) for k, v in domain_items.items()},
         dimension_ids=tuple(d.id for d in inst.dimensions),
-        dimension_titles={d.id: d.title.get(t) for d in inst.dimensions},
+        dimension_titles={d.id: one(d.title) for d in inst.dimensions},
         labels=labels,
         primary_labels=primary_labels,
         primary_order=primary_order,
-        judgement_titles={j.id: j.title.get(t) for j in inst.judgements},
+        judgement_titles={j.id: one(j.title) for j in inst.judgements},
         judgements=tuple(
-            (j.id, j.title.get(t), j.id in inst.scoring.level_from) for j in inst.judgements
+            (j.id, one(j.title), j.id in inst.scoring.level_from) for j in inst.judgements
         ),
         level_from=inst.scoring.level_from,
         context={
-            f.id: (f.title.get(t), f.type, {c.id: c.label.get(t) for c in f.choices})
+            f.id: (one(f.title), f.type, {c.id: one(c.label) for c in f.choices})
             for f in inst.context
         },
         rationale=rationale,
         warning_rules={
-            w.id: (w.message.get(t), w.requires_justification) for w in inst.warning_rules
+            w.id: (many(w.message), w.requires_justification) for w in inst.warning_rules
         },
         measures={
             m.id: (
-                m.name.get(t),
-                m.legal_basis.get(t) if m.legal_basis is not None else None,
-                m.decided_by.get(t),
-                m.description.get(t),
+                one(m.name),
+                one(m.legal_basis) if m.legal_basis is not None else None,
+                one(m.decided_by),
+                many(m.description),
             )
             for m in catalogue.measures
         },
-        catalogue_version=catalogue.version,
+        catalogue_version=line(catalogue.version),
         max_unknown=policy.max_unknown if policy is not None else None,
         unknown_total=(
             translate(t, N_("the total is prorated over the known items"))
@@ -343,13 +378,13 @@ def _context_value(s: _Static, field: str, value: object) -> str:
     if isinstance(value, int):
         return format_number(value, t)
     if kind == "choice":
-        return choices.get(str(value), str(value))
+        return choices.get(str(value)) or line(str(value))
     if kind == "date":
         try:
             return format_date(str(value), t)
         except ValueError:
-            return clean(str(value))
-    return clean(str(value))
+            return line(str(value))
+    return line(str(value))
 
 
 def _evidence(s: _Static, result: Result, text: str) -> str:
@@ -360,15 +395,15 @@ def _evidence(s: _Static, result: Result, text: str) -> str:
         return f"{translate(t, LEVEL)}: {level}"
     name, sep, value = text.partition("=")
     if not sep:
-        return text
+        return line(text)
     if name == "score":
         try:
             return f"{translate(t, SCORE)}: {format_number(float(value), t)}"
         except ValueError:
-            return text
+            return line(text)
     if name.startswith("judgements.") and name[11:] in s.judgement_titles:
         ident = name[11:]
-        shown = s.levels[s.level_index[value]].title if value in s.level_index else value
+        shown = s.levels[s.level_index[value]].title if value in s.level_index else line(value)
         return f"{s.judgement_titles[ident]}: {shown}"
     if name.startswith("context.") and name[8:] in s.context:
         field = name[8:]
@@ -376,12 +411,12 @@ def _evidence(s: _Static, result: Result, text: str) -> str:
         return f"{s.context[field][0]}: {_context_value(s, field, raw)}"
     item, _dot, dim = name.rpartition(".")
     if item in s.labels and dim in s.labels[item]:
-        label = s.labels[item][dim].get(value, value)
+        label = s.labels[item][dim].get(value) or line(value)
         where = f"{item} {s.item_titles[item]}"
         if len(s.dimension_ids) > 1:
             return f"{where}, {_lower_first(s.dimension_titles[dim])}: {label}"
         return f"{where}: {label}"
-    return text
+    return line(text)
 
 
 def _missing(s: _Static, path: str) -> str:
@@ -394,7 +429,7 @@ def _missing(s: _Static, path: str) -> str:
         return s.context[ident][0]
     if path == "justification":
         return translate(s.lang, N_("Justification"))
-    return path
+    return line(path)
 
 
 def _basis(s: _Static, result: Result) -> list[str]:
@@ -411,14 +446,16 @@ def _basis(s: _Static, result: Result) -> list[str]:
                 }
             )
         elif step.kind == "missing":
-            unknown = ", ".join(step.evidence)
+            unknown = line(", ".join(step.evidence))
             lines.append(
                 translate(t, N_("Unknown or omitted items: %(items)s; %(policy)s."))
                 % {"items": unknown, "policy": s.unknown_total}
             )
         elif step.kind == "escalation":
             target = step.outcome.split(";")[0].removeprefix("raised to ").strip()
-            title = s.levels[s.level_index[target]].title if target in s.level_index else target
+            title = (
+                s.levels[s.level_index[target]].title if target in s.level_index else line(target)
+            )
             raised = step.outcome.startswith("raised to")
             template = (
                 N_("Raised to %(level)s: %(rationale)s")
@@ -471,7 +508,7 @@ def _warnings(s: _Static, result: Result) -> list[WarningView]:
                 ),
             ) % {
                 "count": len(step.evidence),
-                "items": ", ".join(step.evidence),
+                "items": line(", ".join(step.evidence)),
                 "limit": s.max_unknown,
             }
         else:
@@ -480,7 +517,7 @@ def _warnings(s: _Static, result: Result) -> list[WarningView]:
     for step in result.trace:
         if step.kind != "warning":
             continue
-        message, needs = s.warning_rules.get(step.rule, (step.outcome, False))
+        message, needs = s.warning_rules.get(step.rule) or (line(step.outcome), False)
         evidence = tuple(_evidence(s, result, e) for e in step.evidence)
         views.append(WarningView(step.rule, message, evidence, needs))
     return views
@@ -489,7 +526,7 @@ def _warnings(s: _Static, result: Result) -> list[WarningView]:
 def _domain_summary(s: _Static, result: Result, counts: dict[str, int], points: float) -> str:
     t = s.lang
     parts = [
-        f"{s.primary_labels.get(value, value)}: {format_number(n, t)}"
+        f"{s.primary_labels.get(value) or line(value)}: {format_number(n, t)}"
         for value, n in sorted(counts.items(), key=lambda kv: s.primary_order.get(kv[0], 99))
     ]
     if result.kind != "spj":
@@ -522,7 +559,7 @@ def _measures(s: _Static, result: Result) -> list[MeasureView]:
 def _measure(s: _Static, result: Result, measure: RecommendedMeasure) -> MeasureView:
     t = s.lang
     name, legal, decided, description = s.measures.get(
-        measure.id, (measure.id, None, translate(t, NOT_GIVEN), "")
+        measure.id, (line(measure.id), None, translate(t, NOT_GIVEN), "")
     )
     reasons = tuple(
         ReasonView(
@@ -546,8 +583,8 @@ def _measure(s: _Static, result: Result, measure: RecommendedMeasure) -> Measure
 
 def _assessor(lang: str, role: str, ident: str | None) -> AssessorView:
     known = ROLE_LABELS.get(role)
-    shown = translate(lang, known) if known else clean(role).replace("_", " ")
-    return AssessorView(shown, clean(ident) if ident else None)
+    shown = translate(lang, known) if known else line(role).replace("_", " ")
+    return AssessorView(shown, line(ident) if ident else None)
 
 
 def build_view(
@@ -580,11 +617,11 @@ def build_view(
         if ident in result.judgements:
             value = result.judgements[ident]
             shown: str | None = (
-                s.levels[s.level_index[value]].title if value in s.level_index else value
+                s.levels[s.level_index[value]].title if value in s.level_index else line(value)
             )
             judgements.append(JudgementView(ident, title, shown, False, sets_level))
         elif ident in result.judgement_texts:
-            text = clean(result.judgement_texts[ident])
+            text = block(result.judgement_texts[ident])
             judgements.append(JudgementView(ident, title, text, True, sets_level))
         else:
             judgements.append(JudgementView(ident, title, None, False, sets_level))
@@ -601,10 +638,12 @@ def build_view(
                     ident,
                     s.item_titles[ident],
                     tuple(
-                        labels[dim].get(rating[dim], rating[dim]) if dim in rating else NOT_RATED
+                        labels[dim].get(rating[dim]) or line(rating[dim])
+                        if dim in rating
+                        else NOT_RATED
                         for dim in s.dimension_ids
                     ),
-                    clean(note) if note else None,
+                    block(note) if note else None,
                     s.item_sub[ident],
                 )
             )
@@ -627,7 +666,7 @@ def build_view(
     return ReportView(
         lang=lang,
         instrument=s.instrument,
-        case_ref=clean(result.case_ref) if result.case_ref else None,
+        case_ref=line(result.case_ref) if result.case_ref else None,
         assessed_on=format_date(result.assessed_on, t) if result.assessed_on else None,
         assessors=tuple(_assessor(t, a.role, a.id) for a in result.assessors),
         level=level,
@@ -636,7 +675,7 @@ def build_view(
         score_is_research_only=result.score_is_research_only,
         basis=tuple(_basis(s, result)),
         judgements=tuple(judgements),
-        justification=clean(result.justification) if result.justification else None,
+        justification=block(result.justification) if result.justification else None,
         complete=result.complete,
         missing=tuple(_missing(s, m) for m in result.missing),
         context=tuple(
@@ -648,10 +687,15 @@ def build_view(
         dimensions=tuple(s.dimension_titles[d] for d in s.dimension_ids),
         domains=tuple(domains),
         provenance=(
-            Field(translate(t, N_("Instrument")), f"{provenance.instrument} {provenance.version}"),
-            Field(translate(t, N_("Instrument digest (SHA-256)")), provenance.digest, code=True),
+            Field(
+                translate(t, N_("Instrument")),
+                line(f"{provenance.instrument} {provenance.version}"),
+            ),
+            Field(
+                translate(t, N_("Instrument digest (SHA-256)")), line(provenance.digest), code=True
+            ),
             Field(translate(t, N_("Measures catalogue")), s.catalogue_version),
-            Field(translate(t, N_("Library")), f"risk_scoring {provenance.library}"),
+            Field(translate(t, N_("Library")), line(f"risk_scoring {provenance.library}")),
             Field(
                 translate(t, N_("Rendered")),
                 rendered if rendered is not None else translate(t, NOT_GIVEN),

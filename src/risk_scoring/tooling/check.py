@@ -3,12 +3,15 @@
 `check_definitions(paths)` reads instrument files (or every definition in a folder) and
 returns `Finding`s, each a `Problem` with a severity:
 
-- ``error``: the definition is wrong. Stages, in order: YAML dialect; translations (every
-  text in both `nb` and `en`); schema; cross-references (items, scales, measures, levels,
+- ``error``: the definition is wrong. Stages, in order: the file (a regular file within
+  the size limit); YAML dialect; translations (every text in both `nb` and `en`);
+  schema; the measures catalogue; cross-references (items, scales, measures, levels,
   judgements, context fields) and bands (they cover the score range without gaps or
   overlaps); golden cases; Hypothesis properties (every valid answer set scores, results
   are deterministic, and for scored instruments raising an answer never lowers the level,
-  except on items with a negative weight).
+  except on items with a negative weight). The stages up to the cross-references are
+  `definition.loading.read_definition`, run in full: `load_instrument` runs the same
+  reader and raises the first stage's problems, so the two never disagree.
 - ``warning``: probably a mistake, but nothing wrong is computed (a file name that differs
   from the instrument id, an instrument without golden cases, a case folder without an
   instrument). Only `--strict` fails on warnings.
@@ -34,26 +37,27 @@ from __future__ import annotations
 import contextlib
 import copy
 import json
+import os
+import stat as _stat
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import ValidationError
-
-from ..definition import reader as _yaml, references
-from ..definition.bibliography import (
-    Bibliography,
-    bibliography_for,
-    check_citations,
-    duplicate_ids,
-)
+from ..definition import files, reader as _yaml
+from ..definition.bibliography import Bibliography, bibliography_for, check_citations
 from ..definition.catalogue import Catalogue
 from ..definition.instrument import Instrument
-from ..definition.loading import CATALOGUE_FILE, SOURCES_FILE, builtin_dir, catalogue_for, digest
-from ..definition.model import LANGUAGES, noun, verifiables
-from ..errors import AnswerError, InstrumentError, Problem
+from ..definition.loading import (
+    CATALOGUE_FILE,
+    SOURCES_FILE,
+    Reading,
+    builtin_dir,
+    read_definition,
+)
+from ..definition.model import noun, verifiables
+from ..errors import AnswerError, InstrumentError, InstrumentNotFoundError, Problem
 from .golden import case_files, read_case, run_case
 
 __all__ = [
@@ -157,12 +161,7 @@ def unverified(
     """
     if file is None and isinstance(definition, Instrument) and definition.origin:
         file = definition.origin
-    doc = None
-    if file is not None:
-        try:
-            doc = _yaml.parse(Path(file).read_bytes(), str(file))
-        except (OSError, _yaml.YAMLProblems):
-            doc = None
+    doc = _document(file) if file is not None else None
     found = []
     for loc, value in verifiables(definition):
         if value.verified is True:
@@ -186,6 +185,14 @@ def unverified(
             )
         )
     return found
+
+
+def _document(file: str | os.PathLike[str]) -> _yaml.Document | None:
+    """The parsed YAML of `file` for locating values, or None if it cannot be read."""
+    try:
+        return _yaml.parse(files.read_bounded(file, _yaml.MAX_BYTES), os.fspath(file))
+    except (InstrumentError, _yaml.YAMLProblems):
+        return None
 
 
 @dataclass
@@ -212,26 +219,39 @@ def definition_files(paths: Iterable[str | Path] = ()) -> list[Path]:
 
     A folder stands for every ``*.yaml`` directly in it; a golden case file
     (``cases/<id>/name.yaml``) stands for its instrument; a measures catalogue also
-    brings in the instruments beside it, since they depend on it. No paths means the
-    built-in instruments. The bibliography (``sources.yaml``) brings them in the same
-    way. Raises `FileNotFoundError` for a path that does not exist.
+    brings in the instruments beside it, since they depend on it; the bibliography
+    (``sources.yaml``) brings them in the same way. Any other path that exists (a FIFO,
+    a device) is taken as it is, and checking it reports why it cannot be read. No paths
+    means the built-in instruments. Raises `InstrumentNotFoundError` for a path where
+    nothing exists.
     """
     given = list(paths) or [builtin_dir()]
     found: dict[Path, None] = {}
     for raw in given:
         path = Path(raw)
-        if path.is_dir():
+        mode = _mode(path)
+        if mode is None:
+            raise InstrumentNotFoundError(str(path), "no such file or folder")
+        if _stat.S_ISDIR(mode):
             for file in sorted(path.glob("*.yaml")):
                 found[file] = None
-        elif path.is_file():
+        elif _stat.S_ISREG(mode):
             owner = _case_owner(path)
             found[owner or path] = None
             if path.name in (CATALOGUE_FILE, SOURCES_FILE):
                 for file in sorted(path.parent.glob("*.yaml")):
                     found[file] = None
         else:
-            raise FileNotFoundError(str(path))
+            found[path] = None
     return list(found)
+
+
+def _mode(path: Path) -> int | None:
+    """The file type bits of `path` (symlinks followed), or None if nothing is there."""
+    try:
+        return os.stat(path).st_mode
+    except (OSError, ValueError):
+        return None
 
 
 def _case_owner(path: Path) -> Path | None:
@@ -297,112 +317,26 @@ def _check_one(
     return _check_instrument(path, properties=properties, max_examples=max_examples, seed=seed)
 
 
-def _read(path: Path) -> tuple[_yaml.Document | None, list[Finding]]:
-    source = str(path)
-    try:
-        doc = _yaml.parse(path.read_bytes(), source)
-    except OSError as exc:
-        return None, [Finding("", f"cannot read: {exc.strerror}", source, stage="yaml")]
-    except _yaml.YAMLProblems as exc:
-        return None, [_finding(p, "error", "yaml") for p in exc.problems]
-    if not isinstance(doc.data, dict):
-        return None, [_finding(doc.problem((), "the file must hold a mapping"), "error", "yaml")]
-    return doc, []
-
-
-def _validate(
-    doc: _yaml.Document, model: type[Instrument] | type[Catalogue] | type[Bibliography]
-) -> tuple[Instrument | Catalogue | Bibliography | None, list[Finding]]:
-    """Validate, first filling in each missing translation so later stages can run."""
-    from ..definition.loading import _problems
-
-    data = copy.deepcopy(doc.data)
-    findings: list[Finding] = []
-    for _ in range(3):
-        try:
-            return model.model_validate(data), findings
-        except ValidationError as exc:
-            patched = _patch_translations(exc, data, doc)
-            if not patched:
-                schema = [_finding(p, "error", "schema") for p in _problems(exc, doc)]
-                return None, findings + schema
-            findings.extend(patched)
-    return None, findings  # pragma: no cover - a third round of translations cannot occur
-
-
-def _patch_translations(
-    exc: ValidationError, data: dict[str, Any], doc: _yaml.Document
-) -> list[Finding]:
-    """Translation problems in `exc`; each missing or empty text is filled in `data`."""
-    found = []
-    for error in exc.errors(include_url=False, include_input=False):
-        loc = error["loc"]
-        if not loc or loc[-1] not in LANGUAGES:
-            continue
-        lang = str(loc[-1])
-        text = _container(data, loc[:-1])
-        if not isinstance(text, dict):
-            continue
-        others = [text.get(o) for o in LANGUAGES if o != lang]
-        filler = next((o for o in others if isinstance(o, str) and o), "?")
-        if error["type"] == "missing":
-            message = f"missing {lang} text (every text needs both {' and '.join(LANGUAGES)})"
-            problem = doc.problem(loc[:-1], message)
-            problem = Problem(f"{problem.path}.{lang}", message, *_where(problem))
-        elif error["type"] == "string_too_short":
-            problem = doc.problem(loc, f"empty {lang} text")
-        else:
-            continue
-        text[lang] = filler
-        found.append(_finding(problem, "error", "translation"))
-    return found
-
-
-def _where(problem: Problem) -> tuple[str | None, int | None, int | None]:
-    return problem.source, problem.line, problem.column
-
-
-def _container(data: Any, loc: Sequence[Any]) -> Any:
-    """The value `loc` reaches in `data`, skipping segments pydantic adds (union tags)."""
-    node = data
-    for segment in loc:
-        if isinstance(node, dict) and str(segment) in node:
-            node = node[str(segment)]
-        elif isinstance(node, list) and isinstance(segment, int) and 0 <= segment < len(node):
-            node = node[segment]
-    return node
+def _findings(reading: Reading) -> list[Finding]:
+    return [_finding(problem, "error", stage) for stage, problem in reading.found]
 
 
 def _check_catalogue(path: Path) -> list[Finding]:
-    doc, findings = _read(path)
-    if doc is None:
-        return findings
-    catalogue, found = _validate(doc, Catalogue)
-    findings.extend(found)
-    if not isinstance(catalogue, Catalogue):
-        return findings
-    seen: set[str] = set()
-    for i, measure in enumerate(catalogue.measures):
-        if measure.id in seen:
-            problem = doc.problem(("measures", i, "id"), f"duplicate id {measure.id!r}")
-            findings.append(_finding(problem, "error", "reference"))
-        seen.add(measure.id)
-    findings.extend(_citations(catalogue, doc))
-    findings.extend(_notes(unverified(catalogue, path)))
+    reading = read_definition(path, Catalogue, full=True)
+    findings = _findings(reading)
+    if isinstance(reading.definition, Catalogue) and reading.document is not None:
+        findings.extend(_citations(reading.definition, reading.document))
+        findings.extend(_notes(unverified(reading.definition, path)))
     return findings
 
 
 def _check_bibliography(path: Path) -> list[Finding]:
-    doc, findings = _read(path)
-    if doc is None:
-        return findings
-    bibliography, found = _validate(doc, Bibliography)
-    findings.extend(found)
-    if isinstance(bibliography, Bibliography):
-        for i, ident in duplicate_ids(bibliography):
-            problem = doc.problem(("references", i, "id"), f"duplicate id {ident!r}")
-            findings.append(_finding(problem, "error", "citation"))
-    return findings
+    """The staged reader's findings; a duplicate key is a ``citation`` finding here."""
+    reading = read_definition(path, Bibliography, full=True)
+    return [
+        _finding(problem, "error", "citation" if stage == "reference" else stage)
+        for stage, problem in reading.found
+    ]
 
 
 def _citations(definition: Instrument | Catalogue, doc: _yaml.Document) -> list[Finding]:
@@ -447,11 +381,11 @@ def _notes(values: Iterable[Unverified]) -> list[Finding]:
 def _check_instrument(
     path: Path, *, properties: bool, max_examples: int, seed: int
 ) -> tuple[list[Finding], int]:
-    doc, findings = _read(path)
+    reading = read_definition(path, Instrument, full=True)
+    findings = _findings(reading)
+    doc, inst = reading.document, reading.definition
     if doc is None:
         return findings, 0
-    inst, found = _validate(doc, Instrument)
-    findings.extend(found)
     if not isinstance(inst, Instrument):
         findings.append(
             Finding(
@@ -465,27 +399,22 @@ def _check_instrument(
             )
         )
         return findings, 0
-    inst._origin = str(path)
-    inst._digest = digest(inst)
     root = _root(doc)
-
-    measure_ids, catalogue_problems = _measure_ids(inst)
-    findings.extend(catalogue_problems)
-    broken = [doc.problem(loc, message) for loc, message in references.check(inst, measure_ids)]
-    findings.extend(_finding(p, "error", "reference") for p in broken)
+    catalogue_problems = reading.catalogue_failed
+    broken = bool(reading.problems("reference"))
     if path.stem != inst.id:
         problem = doc.problem(("id",), f"the file name {path.name!r} differs from the id")
         findings.append(_finding(problem, "warning", "reference"))
     findings.extend(_citations(inst, doc))
     findings.extend(_notes(unverified(inst, path)))
 
-    files = case_files(inst)
+    cases = case_files(inst)
     if catalogue_problems:
         findings.append(_skipped(path, root, "the measures catalogue has errors"))
-        return findings, len(files)
-    findings.extend(_golden(inst, doc, files, definition_broken=bool(broken)))
+        return findings, len(cases)
+    findings.extend(_golden(inst, doc, cases, definition_broken=broken))
     if not properties:
-        return findings, len(files)
+        return findings, len(cases)
     if any(f.severity == "error" for f in findings):
         findings.append(
             Finding(
@@ -499,7 +428,7 @@ def _check_instrument(
         )
     else:
         findings.extend(check_properties(inst, max_examples=max_examples, seed=seed, document=doc))
-    return findings, len(files)
+    return findings, len(cases)
 
 
 def _root(doc: _yaml.Document) -> tuple[int | None, int | None]:
@@ -518,20 +447,11 @@ def _skipped(path: Path, root: tuple[int | None, int | None], why: str) -> Findi
     )
 
 
-def _measure_ids(inst: Instrument) -> tuple[list[str], list[Finding]]:
-    try:
-        return list(catalogue_for(inst).by_id), []
-    except InstrumentError as exc:
-        return [r.measure for r in inst.measure_rules], [
-            _finding(p, "error", "catalogue") for p in exc.problems
-        ]
-
-
 def _golden(
-    inst: Instrument, doc: _yaml.Document, files: list[Path], *, definition_broken: bool
+    inst: Instrument, doc: _yaml.Document, cases: list[Path], *, definition_broken: bool
 ) -> list[Finding]:
     path, root = Path(doc.source), _root(doc)
-    if not files:
+    if not cases:
         folder = Path(inst.origin).parent / "cases" / inst.id
         return [
             Finding(
@@ -546,7 +466,7 @@ def _golden(
     findings: list[Finding] = []
     crashed = 0
     reached: set[object] = set()
-    for case in files:
+    for case in cases:
         try:
             problems = run_case(inst, case)
         except Exception as exc:  # a broken definition can make the engine fail
@@ -564,7 +484,7 @@ def _golden(
             _skipped(
                 path,
                 root,
-                f"{crashed} of {len(files)} golden cases could not run "
+                f"{crashed} of {len(cases)} golden cases could not run "
                 "because of the cross-reference errors",
             )
         )
@@ -635,10 +555,7 @@ def check_properties(
     """
     source = inst.origin or inst.id
     if document is None and inst.origin:
-        try:
-            document = _yaml.parse(Path(inst.origin).read_bytes(), inst.origin)
-        except (OSError, _yaml.YAMLProblems):
-            document = None
+        document = _document(inst.origin)
     root = _root(document) if document is not None else (None, None)
     try:
         from hypothesis import (

@@ -22,7 +22,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..definition import reader as _yaml
+from ..definition import files, reader as _yaml
 from ..definition.instrument import Instrument
 from ..definition.loading import builtin_dir
 from ..engine.assessment import assess
@@ -37,9 +37,14 @@ def case_files(inst: Instrument) -> list[Path]:
 
 
 def read_case(path: Path) -> tuple[dict[str, Any], _yaml.Document]:
-    """Parse a case file; raises `InstrumentError` if it is not a valid case."""
+    """Parse a case file; raises `InstrumentError` if it is not a valid case.
+
+    The file is read as definitions are: a regular file of at most `MAX_BYTES`, read
+    without blocking (`files.read_bounded`).
+    """
+    raw = files.read_bounded(path, _yaml.MAX_BYTES)
     try:
-        doc = _yaml.parse(path.read_bytes(), str(path))
+        doc = _yaml.parse(raw, str(path))
     except _yaml.YAMLProblems as exc:
         raise InstrumentError(exc.problems, str(path)) from None
     data = doc.data
