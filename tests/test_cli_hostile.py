@@ -108,7 +108,7 @@ def test_a_bad_explicit_yaml_tag_is_located(tmp_path: Path) -> None:
 def test_dev_zero_is_refused_without_reading_it(command: str) -> None:
     result = run(command, "/dev/zero")
     assert result.exit_code == 1
-    assert "/dev/zero: not a regular file" in result.stderr
+    assert "/dev/zero: a device, not a regular file" in result.stderr
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
@@ -145,7 +145,7 @@ def test_the_bounded_read_takes_at_most_the_limit(tmp_path: Path) -> None:
     assert cli_input.read_bounded(path, 100) == b"x" * 100
     with pytest.raises(cli_input.FileFailed, match="the limit is 99"):
         cli_input.read_bounded(path, 99)
-    with pytest.raises(cli_input.FileFailed, match="is a folder"):
+    with pytest.raises(cli_input.FileFailed, match="a folder"):
         cli_input.read_bounded(tmp_path, 99)
 
 

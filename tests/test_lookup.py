@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import risk_scoring as rs
@@ -62,3 +64,12 @@ def test_frames_refuse_a_result_whose_definition_changed(dash_result: rs.Result)
     pytest.importorskip("pandas")
     with pytest.raises(rs.AnswerError, match="not the built-in definition"):
         rs.to_frame([tampered(dash_result)])
+
+
+def test_a_results_instrument_is_looked_up_only_as_a_built_in_id(
+    dash_result: rs.Result, tmp_path: Path
+) -> None:
+    data = dash_result.model_dump(mode="json")
+    data["instrument"] = "../../etc/passwd.yaml"
+    with pytest.raises(rs.ReportError, match="not a built-in instrument id"):
+        instrument_of(rs.Result.model_validate(data), error=rs.ReportError)

@@ -10,11 +10,14 @@ from, so a stored result is never read through the wrong scales.
 from __future__ import annotations
 
 import os
+import re
 
 from ..errors import InstrumentError, Problem, RiskScoringError, _ProblemsError
 from .instrument import Instrument
 from .loading import load_instrument
 from .result import Result
+
+_BUILTIN_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
 
 def instrument_of(
@@ -56,6 +59,10 @@ def instrument_of(
 def _load(
     ref: str | os.PathLike[str], error: type[RiskScoringError], *, builtin: bool = False
 ) -> Instrument:
+    # A stored result names its instrument; only a built-in id is looked up from it, so a
+    # tampered `instrument: ../../x.yaml` never makes the library read a file.
+    if builtin and not (isinstance(ref, str) and _BUILTIN_ID.fullmatch(ref)):
+        raise _error(error, "the result's instrument is not a built-in instrument id")
     try:
         return load_instrument(ref)
     except InstrumentError as exc:

@@ -26,7 +26,7 @@ import click
 from ..definition.instrument import Instrument
 from ..definition.loading import list_instruments, load_instrument
 from ..engine.schema import answers_schema, result_schema
-from ..errors import RiskScoringError
+from ..errors import InstrumentNotFoundError, RiskScoringError
 from ..report.describe import Description, describe
 from ..report.render import LANGUAGES
 from .check import DEFAULT_EXAMPLES, Finding, check_definitions, definition_files
@@ -216,7 +216,7 @@ def check_command(
     """
     try:
         files = definition_files(paths)
-    except FileNotFoundError as exc:  # pragma: no cover - click checks that paths exist
+    except InstrumentNotFoundError as exc:  # pragma: no cover - click checks that paths exist
         raise click.UsageError(f"no such path: {exc}") from None
     if not files:
         raise click.UsageError("no definitions found (*.yaml) in " + ", ".join(map(str, paths)))

@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
-import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..definition import reader as _yaml
-from ..errors import Problem
+from ..definition import files, reader as _yaml
+from ..errors import InstrumentError, Problem
 
 STDIN_NAME = "<stdin>"
 MAX_DEPTH = _yaml.MAX_DEPTH
@@ -42,42 +40,13 @@ class FileFailed(Exception):
 
 
 def read_bounded(path: Path, limit: int) -> bytes:
-    """At most `limit` bytes of the regular file `path`; raises `FileFailed` otherwise.
-
-    The file is opened without blocking (a FIFO opens at once) and its type and size are
-    checked on the open descriptor before anything is read, so a device, a FIFO or a
-    folder costs nothing and a file that grows while it is read is still cut at `limit`.
-    """
-    name = str(path)
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-    flags |= getattr(os, "O_BINARY", 0)
+    """At most `limit` bytes of the regular file `path` (`definition.files.read_bounded`,
+    which never blocks on a FIFO nor reads a device); raises `FileFailed` otherwise."""
     try:
-        fd = os.open(path, flags)
-    except OSError as exc:
-        raise FileFailed([f"{name}: cannot read: {exc.strerror or type(exc).__name__}"]) from None
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise FileFailed([f"{name}: is a folder, not a file"])
-        if not stat.S_ISREG(info.st_mode):
-            raise FileFailed([f"{name}: not a regular file (a device, FIFO or socket)"])
-        if info.st_size > limit:
-            raise FileFailed([f"{name}: file is {info.st_size} bytes; the limit is {limit}"])
-        chunks: list[bytes] = []
-        size = 0
-        while size <= limit:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-    except OSError as exc:
-        raise FileFailed([f"{name}: cannot read: {exc.strerror or type(exc).__name__}"]) from None
-    finally:
-        os.close(fd)
-    if size > limit:
-        raise FileFailed([f"{name}: more than {limit} bytes; the limit is {limit}"])
-    return b"".join(chunks)
+        return files.read_bounded(path, limit)
+    except InstrumentError as exc:
+        reason = exc.problems[0].message if exc.problems else "cannot read"
+        raise FileFailed([f"{path}: {reason}"]) from None
 
 
 def read_stdin(limit: int) -> bytes:
