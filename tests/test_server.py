@@ -280,3 +280,22 @@ def test_serve_refuses_a_public_address_without_a_token() -> None:
     )
     assert result.exit_code == 2
     assert "reachable from other machines" in result.output
+
+
+def test_an_unexpected_failure_is_500_and_logged_by_its_type_only(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import risk_scoring.server.app as app_module
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError(f"could not handle {SENTINEL}")
+
+    monkeypatch.setattr(app_module, "assess", broken)
+    caplog.set_level(logging.DEBUG)
+    with live_server() as url:
+        response = httpx.post(f"{url}/instruments/dash/assess", json={"items": NO})
+    assert response.status_code == 500
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "POST /instruments/dash/assess failed: ValueError" in logged
+    assert "RTSENTINEL" not in logged
+    assert all(r.exc_info is None for r in caplog.records)

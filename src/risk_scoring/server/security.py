@@ -5,8 +5,9 @@
 - **A token guards every route but `/health`** when one is set (`Authorization: Bearer
   <token>`, compared in constant time); without it, 401.
 - **Nothing personal is logged**: the access log line is the method, the route's path
-  without its query string, the status and the time taken; bodies, notes and answers
-  never reach a log.
+  without its query string, the status and the time taken; a failure is logged by its
+  exception type only (its text could quote case data); bodies, notes and answers never
+  reach a log.
 - **Headers**: responses that carry case data are `Cache-Control: no-store`; HTML pages
   carry a strict Content-Security-Policy whose `style-src` lists the hashes of the
   page's own inline styles (no `unsafe-inline`, no scripts, no external requests).
@@ -110,11 +111,13 @@ class Guard:
         started = time.perf_counter()
         path: str = scope.get("path", "")
         status = 500
+        responded = False
 
         async def sending(message: Message) -> None:
-            nonlocal status
+            nonlocal status, responded
             if message["type"] == "http.response.start":
                 status = message["status"]
+                responded = True
                 headers = list(message.get("headers", []))
                 headers.append((b"x-content-type-options", b"nosniff"))
                 headers.append((b"referrer-policy", b"no-referrer"))
@@ -135,6 +138,10 @@ class Guard:
                 await self.app(scope, self._bounded(receive), sending)
             except BodyTooLarge:
                 await _plain(sending, 413, b"the request body is over the limit of 1 MB")
+            except Exception as exc:  # the exception's text may quote case data: log its type
+                LOG.error("%s %s failed: %s", scope.get("method", "-"), path, type(exc).__name__)
+                if not responded:
+                    await _plain(sending, 500, b"internal error")
         finally:
             elapsed = (time.perf_counter() - started) * 1000
             LOG.info("%s %s %d %.1f ms", scope.get("method", "-"), path, status, elapsed)
