@@ -279,7 +279,9 @@ def test_integers_are_limited_to_what_json_carries_exactly() -> None:
 def test_lone_surrogates_are_refused_so_every_result_serialises() -> None:
     problems = _problems({**DASH_BASE, "case_ref": "ab\ud800"})
     assert problems == [
-        rs.Problem("case_ref", "is not valid Unicode text (it holds a lone surrogate)")
+        rs.Problem(
+            "case_ref", "is not valid Unicode text (it holds a lone surrogate)", code="not_unicode"
+        )
     ]
 
 
@@ -288,7 +290,9 @@ def test_text_longer_than_the_limit_is_refused() -> None:
     assert rs.assess("dash", {**DASH_BASE, "justification": "x" * limit}).justification
     problems = _problems({**DASH_BASE, "justification": "x" * (limit + 1)})
     assert problems == [
-        rs.Problem("justification", f"is {limit + 1} characters; the limit is {limit}")
+        rs.Problem(
+            "justification", f"is {limit + 1} characters; the limit is {limit}", code="too_long"
+        )
     ]
 
 

@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 import risk_scoring as rs
+from risk_scoring.definition.evidence import (
+    ContextEvidence,
+    ItemEvidence,
+    JudgementEvidence,
+    Outcome,
+    ScoreEvidence,
+)
 from tests.conftest import TINY_SPJ, MakeFile
 
 RATED = {"A1": {"recent": "Y", "past": "P"}, "A2": "P", "B1": "O"}
@@ -64,8 +71,12 @@ def test_measure_is_listed_once_at_its_most_urgent_priority_with_every_reason(
     ]
     ban = result.measures[0]
     assert [(r.rule, r.evidence) for r in ban.reasons] == [
-        ("ban-when-imminent-high", ("judgements.imminent=high",)),
-        ("ban-when-children", ("context.children=true",)),
+        ("ban-when-imminent-high", (JudgementEvidence("imminent", "high"),)),
+        ("ban-when-children", (ContextEvidence("children", "true"),)),
+    ]
+    assert [[str(e) for e in r.evidence] for r in ban.reasons] == [
+        ["judgements.imminent=high"],
+        ["context.children=true"],
     ]
 
 
@@ -75,15 +86,20 @@ def test_escalation_raises_but_never_lowers_the_level() -> None:
     lowered = dash.assess({**yes16, "judgements": {"professional_judgement": "standard"}})
     assert lowered.level == "high"
     step = next(s for s in lowered.trace if s.kind == "escalation")
-    assert (step.rule, step.outcome) == ("professional-judgement", "standard; no change")
+    assert (step.rule, step.outcome) == ("professional-judgement", Outcome("no_change", "standard"))
+    assert str(step.outcome) == "standard; no change"
 
 
 def test_trace_explains_the_band_from_the_score() -> None:
     dash = rs.load_instrument("dash")
     result = dash.assess({"items": {str(n): "yes" if n <= 10 else "no" for n in range(1, 25)}})
     assert [(s.kind, s.outcome, s.evidence) for s in result.trace[:2]] == [
-        ("total", "10", ()),
-        ("band", "medium", ("score=10",)),
+        ("total", Outcome("total", value=10.0), ()),
+        ("band", Outcome("band", "medium"), (ScoreEvidence(10.0),)),
+    ]
+    assert [(str(s.outcome), [str(e) for e in s.evidence]) for s in result.trace[:2]] == [
+        ("10", []),
+        ("medium", ["score=10"]),
     ]
 
 
@@ -94,4 +110,5 @@ def test_count_without_items_or_domain_counts_every_item(write_yaml: MakeFile) -
     inst = rs.load_instrument(write_yaml(text))
     result = inst.assess({"items": {"A1": "O", "A2": "P", "B1": "N"}})
     (reason,) = next(m for m in result.measures if m.id == "sikkerhetsrad").reasons
-    assert reason.evidence == ("A1.recent=O", "B1.recent=N")
+    assert reason.evidence == (ItemEvidence("A1", "recent", "O"), ItemEvidence("B1", "recent", "N"))
+    assert [str(e) for e in reason.evidence] == ["A1.recent=O", "B1.recent=N"]

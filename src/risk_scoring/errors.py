@@ -18,9 +18,10 @@ references): those hold personal data.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = [
+    "PROBLEM_CODES",
     "AnswerError",
     "ExtraNotInstalledError",
     "InstrumentError",
@@ -39,7 +40,8 @@ class Problem:
     `path` is a dotted path into the document (`items.N3.recent`, `levels.2.min_score`);
     `source`, `line` and `column` (1-based) point into a YAML file when there is one;
     `code` names the kind of problem (``unknown_item``, ``value_not_allowed``) for
-    programs, as the message does for people.
+    programs, as the message does for people: it never changes when a message is
+    reworded. `PROBLEM_CODES` lists the codes of answers, frames and arguments.
     """
 
     path: str
@@ -47,7 +49,7 @@ class Problem:
     source: str | None = None
     line: int | None = None
     column: int | None = None
-    code: str = ""
+    code: str = field(default="invalid", kw_only=True)
 
     def __str__(self) -> str:
         where = ""
@@ -58,6 +60,32 @@ class Problem:
             where += ": "
         path = f"{self.path}: " if self.path else ""
         return f"{where}{path}{self.message}"
+
+
+PROBLEM_CODES = {
+    "invalid": "a problem without a more precise code (definitions, for now)",
+    "not_mapping": "answers, items, context, judgements or an item rating is not a mapping",
+    "unknown_key": "a top-level answers key (or a key of a stored result) that is not known",
+    "unknown_item": "an item id the instrument does not have",
+    "unknown_dimension": "a dimension the instrument does not rate",
+    "unknown_field": "a context field the instrument does not have",
+    "unknown_judgement": "a judgement the instrument does not have",
+    "value_not_allowed": "a value outside the item's scale, the field's type or bounds, "
+    "or the instrument's levels",
+    "missing": "a required item, dimension or context field is not given",
+    "not_text": "free text that is not a string",
+    "too_long": "free text over the length limit",
+    "not_unicode": "free text holding a lone surrogate",
+    "bad_date": "a date not written YYYY-MM-DD, or not a real date",
+    "bad_assessor": "an assessor entry that is not a mapping with a role",
+    "too_many_assessors": "more assessors than a pair",
+    "unknown_column": "a frame column that is not an answer column",
+    "duplicate_column": "a frame column that appears twice",
+    "missing_column": "a frame lacks a column every row needs",
+    "bad_argument": "an argument of the library's own functions is wrong",
+}
+"""The stable `Problem.code` values for answers, frames and arguments, with what each means.
+Problems in stored results carry pydantic's error type (``missing``, ``string_type``, ...)."""
 
 
 class RiskScoringError(Exception):

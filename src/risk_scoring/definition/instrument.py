@@ -16,6 +16,7 @@ from .conditions import Condition
 from .model import Model, Number, Text, Verifiable
 
 if TYPE_CHECKING:
+    from ..engine.plan import Plan
     from .result import Result
 
 Kind = Literal["actuarial", "checklist", "spj"]
@@ -193,6 +194,8 @@ class Instrument(Model):
 
     _digest: str = PrivateAttr(default="")
     _origin: str = PrivateAttr(default="")
+    _plan: Plan | None = PrivateAttr(default=None)
+    """The compiled plan; `risk_scoring.engine.plan.plan_of` builds it on first use."""
 
     @property
     def levels(self) -> list[str]:
@@ -208,11 +211,6 @@ class Instrument(Model):
     def origin(self) -> str:
         """The file this definition was loaded from."""
         return self._origin
-
-    @cached_property
-    def _cache(self) -> dict[str, Any]:
-        """Compiled rules and plans, built on first use by the modules that need them."""
-        return {}
 
     @cached_property
     def primary(self) -> Dimension:
@@ -250,6 +248,14 @@ class Instrument(Model):
         from ..report.cards import instrument_html
 
         return instrument_html(self)
+
+    def __getstate__(self) -> dict[Any, Any]:
+        # The plan holds compiled closures, which do not pickle; it is rebuilt on use.
+        state = super().__getstate__()
+        private = state.get("__pydantic_private__")
+        if private and private.get("_plan") is not None:
+            state["__pydantic_private__"] = {**private, "_plan": None}
+        return state
 
     def __repr__(self) -> str:
         return f"<Instrument {self.id} {self.version} ({self.kind}, {len(self.items)} items)>"

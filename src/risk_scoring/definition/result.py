@@ -9,12 +9,21 @@ byte-identical for the same answers and instrument version, and
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from ..errors import Problem, ResultError
+from .evidence import (
+    EvidenceText,
+    MissingEvidence,
+    Outcome,
+    no_judgements_message,
+    parse_evidence,
+    too_many_unknown_message,
+)
 from .instrument import Kind, Priority
 from .record import (
     Consideration,
@@ -32,15 +41,78 @@ class _Frozen(BaseModel):
 
 
 # The parts of a Result are frozen dataclasses rather than models: thousands are made
-# per second, and pydantic validates and serialises them all the same.
+# per second, and pydantic validates and serialises them all the same. The engine makes
+# them with `maker`, which skips the frozen dataclass's per-field `object.__setattr__`.
+
+T = TypeVar("T")
+
+
+def maker(cls: type[T]) -> Callable[..., T]:
+    """A positional constructor for the slotted frozen dataclass `cls`, about three times
+    cheaper than calling it: every field must be given, in order, and nothing is checked."""
+    setters: list[Callable[[object, object], None]] = [
+        getattr(cls, f.name).__set__
+        for f in fields(cls)  # type: ignore[arg-type]
+    ]
+    new = object.__new__
+    count = len(setters)
+
+    def make(*values: object) -> T:
+        if len(values) != count:
+            raise TypeError(f"{cls.__name__} takes {count} values, not {len(values)}")
+        obj: T = new(cls)
+        for setter, value in zip(setters, values, strict=True):
+            setter(obj, value)
+        return obj
+
+    if count not in (2, 3, 4, 5):
+        return make
+    s0, s1, s2, s3, s4 = (*setters, *[setters[0]] * (5 - count))
+
+    def make2(a: object, b: object) -> T:
+        obj: T = new(cls)
+        s0(obj, a)
+        s1(obj, b)
+        return obj
+
+    def make3(a: object, b: object, c: object) -> T:
+        obj: T = new(cls)
+        s0(obj, a)
+        s1(obj, b)
+        s2(obj, c)
+        return obj
+
+    def make4(a: object, b: object, c: object, d: object) -> T:
+        obj: T = new(cls)
+        s0(obj, a)
+        s1(obj, b)
+        s2(obj, c)
+        s3(obj, d)
+        return obj
+
+    def make5(a: object, b: object, c: object, d: object, e: object) -> T:
+        obj: T = new(cls)
+        s0(obj, a)
+        s1(obj, b)
+        s2(obj, c)
+        s3(obj, d)
+        s4(obj, e)
+        return obj
+
+    found: Callable[..., T] = (make2, make3, make4, make5)[count - 2]
+    return found
 
 
 @dataclass(frozen=True, slots=True)
 class Reason:
-    """Why a measure is recommended: the rule that fired and the answers that fired it."""
+    """Why a measure is recommended: the rule that fired and the answers that fired it.
+
+    Each piece of evidence is a record (`risk_scoring.definition.evidence`); in JSON it
+    is its text form, such as ``N5.recent=Y``.
+    """
 
     rule: str
-    evidence: tuple[str, ...]
+    evidence: tuple[EvidenceText, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,14 +139,87 @@ class DomainSummary:
     omitted: int
 
 
+StepKind = Literal["total", "missing", "band", "judgement", "escalation", "warning"]
+
+
 @dataclass(frozen=True, slots=True)
 class Step:
-    """One step of the explanation: what was decided, by which rule, from which answers."""
+    """One step of the explanation: what was decided, by which rule, from which answers.
 
-    kind: Literal["total", "missing", "band", "judgement", "escalation", "warning"]
+    `outcome` is a record with a stable `code` (see `Outcome`); `str(step.outcome)` is the
+    text steps carried before (``raised to high``). Results stored in that older form
+    are read back into records.
+    """
+
+    kind: StepKind
     rule: str
-    outcome: str
-    evidence: tuple[str, ...] = ()
+    outcome: Outcome
+    evidence: tuple[EvidenceText, ...] = ()
+
+    @property
+    def warning_code(self) -> str | None:
+        """The stable code of the warning this step gave, or None if it gave none."""
+        if self.kind == "warning":
+            return self.rule
+        if self.outcome.code in ("no_judgements", "too_many_unknown"):
+            return self.outcome.code
+        return None
+
+
+_MISSING_SECTION = {
+    "unknown": "items",
+    "omitted": "items",
+    "too-many-unknown": "items",
+    "no-judgements": "judgements",
+}
+
+
+def _legacy_outcome(kind: str, rule: str, text: str, evidence: Any) -> dict[str, Any]:
+    """An outcome record's fields from the text form results carried before."""
+    if kind == "total":
+        code = {"sum": "total", "research_total": "research_total"}.get(rule, "prorated")
+        return {"code": code, "value": float(text)}
+    if kind == "missing":
+        ids = [e for e in evidence if isinstance(e, str)]
+        if rule == "too-many-unknown":
+            limit = int(text.removeprefix("at most "))
+            message = too_many_unknown_message(ids, limit)
+            return {"code": "too_many_unknown", "value": limit, "message": message}
+        if rule == "no-judgements":
+            return {"code": "no_judgements", "message": no_judgements_message(ids)}
+        return {"code": rule, "value": int(text)}
+    if kind in ("band", "judgement"):
+        return {"code": kind, "level": text}
+    if kind == "escalation":
+        if text.startswith("raised to "):
+            return {"code": "raised", "level": text.removeprefix("raised to ")}
+        return {"code": "no_change", "level": text.removesuffix("; no change")}
+    return {"code": "warning", "message": text}
+
+
+def _upgrade_step(data: Any) -> Any:
+    """Read a step stored before outcomes and evidence were records (outcome a string)."""
+    if not isinstance(data, dict) or not isinstance(data.get("outcome"), str):
+        return data
+    kind, rule, text = data.get("kind"), data.get("rule"), data["outcome"]
+    if not isinstance(kind, str) or not isinstance(rule, str):
+        return data
+    evidence = data.get("evidence", ())
+    if not isinstance(evidence, (list, tuple)):
+        return data
+    try:
+        outcome = _legacy_outcome(kind, rule, text, evidence)
+    except ValueError:
+        return data  # not a step we ever wrote: let validation name the problem
+    section = _MISSING_SECTION.get(rule) if kind == "missing" else None
+    if section is not None:
+        evidence = [
+            MissingEvidence(section, e) if isinstance(e, str) else e  # type: ignore[arg-type]
+            for e in evidence
+        ]
+    else:
+        evidence = [parse_evidence(e) if isinstance(e, str) else e for e in evidence]
+    return {**data, "outcome": outcome, "evidence": evidence}
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +285,7 @@ class Result(_Frozen):
     measures: list[RecommendedMeasure]
     warnings: list[str]
     domains: list[DomainSummary]
-    trace: list[Step]
+    trace: list[Annotated[Step, BeforeValidator(_upgrade_step)]]
     provenance: Provenance
     ratings: dict[str, dict[str, str]]
     notes: dict[str, str] = Field(repr=False)
@@ -161,6 +306,13 @@ class Result(_Frozen):
     raters: dict[str, RaterRatings] = Field(default_factory=dict)
     plan: list[PlanEntry] = Field(default_factory=list)
     disagreements: list[Disagreement] = Field(default_factory=list)
+
+    @property
+    def warning_codes(self) -> list[str]:
+        """A stable code for each of `warnings`, in the same order: the warning rule's id
+        for a declared warning, ``no_judgements`` or ``too_many_unknown`` for the
+        engine's own (the messages are English text; the codes never change)."""
+        return [code for step in self.trace if (code := step.warning_code) is not None]
 
     def _repr_html_(self) -> str:
         from ..report.cards import result_html
@@ -230,7 +382,7 @@ def _problems(exc: ValidationError) -> list[Problem]:
     for error in exc.errors(include_url=False, include_input=False, include_context=False):
         loc = [str(part) for part in error["loc"]]
         if error["type"] == "extra_forbidden":
-            problems.append(Problem(".".join(loc[:-1]), "unknown key"))
+            problems.append(Problem(".".join(loc[:-1]), "unknown key", code="unknown_key"))
         else:
-            problems.append(Problem(".".join(loc), error["msg"]))
+            problems.append(Problem(".".join(loc), error["msg"], code=error["type"]))
     return problems

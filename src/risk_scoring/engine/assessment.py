@@ -1,18 +1,21 @@
-"""The one-call pipeline: answers → validated answers → score → measures → Result."""
+"""The one-call pipeline: answers → read (validated, tallied) → score → measures → Result."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from .._version import __version__
-from ..definition.catalogue import Catalogue
 from ..definition.instrument import Instrument
-from ..definition.loading import catalogue_for, load_instrument
-from ..definition.result import Assessor, Provenance, Result
-from .answers import validate_answers
+from ..definition.loading import load_instrument
+from ..definition.result import Assessor, Result, maker
 from .measures import recommend
-from .scoring import score
+from .plan import Plan, plan_of
+from .read import Read, read, read_precisely
+from .scoring import facts_of, score
+
+__all__ = ["assess", "result_of"]
+
+_assessor = maker(Assessor)
 
 
 def assess(instrument: Instrument | str, answers: Mapping[str, Any]) -> Result:
@@ -25,31 +28,41 @@ def assess(instrument: Instrument | str, answers: Mapping[str, Any]) -> Result:
     'high'
     """
     inst = load_instrument(instrument) if isinstance(instrument, str) else instrument
-    valid = validate_answers(inst, answers)
-    scored = score(inst, valid)
-    measures = recommend(inst, scored.facts, _catalogue(inst))
+    plan = plan_of(inst)
+    found = read(plan, answers)
+    if found is None:
+        found = read_precisely(plan, answers)
+    return result_of(plan, found)
+
+
+def result_of(plan: Plan, found: Read) -> Result:
+    """The Result of read answers."""
+    facts = facts_of(found)
+    scored = score(plan, found, facts)
+    measures = recommend(plan, facts)
+    rank = scored.rank
     return Result._assemble(
-        instrument=inst.id,
-        kind=inst.kind,
-        level=scored.level,
+        instrument=plan.id,
+        kind=plan.kind,
+        level=None if rank is None else plan.levels[rank],
         score=scored.score,
-        score_is_research_only=inst.kind == "spj",
+        score_is_research_only=plan.kind == "spj",
         complete=scored.complete,
         missing=scored.missing,
         measures=measures,
         warnings=scored.warnings,
-        domains=scored.domains,
+        domains=found.domains,
         trace=scored.trace,
-        provenance=_provenance(inst),
-        ratings=valid.ratings,
-        notes=valid.notes,
-        context=valid.context,
-        judgements=valid.judgements,
-        judgement_texts=valid.texts,
-        justification=valid.justification,
-        assessors=[Assessor(a["role"], a.get("id")) for a in valid.assessors],
-        assessed_on=valid.assessed_on,
-        case_ref=valid.case_ref,
+        provenance=plan.provenance,
+        ratings=found.ratings,
+        notes=found.notes,
+        context=found.context,
+        judgements=found.judgements,
+        judgement_texts=found.texts,
+        justification=found.justification,
+        assessors=[_assessor(a["role"], a.get("id")) for a in found.assessors],
+        assessed_on=found.assessed_on,
+        case_ref=found.case_ref,
         high_risk_case=None,
         sources=[],
         other_considerations=[],
@@ -60,20 +73,3 @@ def assess(instrument: Instrument | str, answers: Mapping[str, Any]) -> Result:
         plan=[],
         disagreements=[],
     )
-
-
-def _catalogue(inst: Instrument) -> Catalogue:
-    found = inst._cache.get("catalogue")
-    if found is None:
-        found = inst._cache["catalogue"] = catalogue_for(inst)
-    assert isinstance(found, Catalogue)
-    return found
-
-
-def _provenance(inst: Instrument) -> Provenance:
-    found = inst._cache.get("provenance")
-    if found is None:
-        found = Provenance(inst.id, inst.version, inst.digest, __version__)
-        inst._cache["provenance"] = found
-    assert isinstance(found, Provenance)
-    return found

@@ -21,7 +21,7 @@ from typing import Any
 from ..definition.instrument import ContextField, Instrument, Item
 from ..definition.loading import load_instrument
 from ..definition.result import Result
-from .answers import MAX_ASSESSORS, MAX_TEXT
+from .checks import MAX_ASSESSORS, MAX_TEXT
 
 __all__ = ["DRAFT", "answers_schema", "result_schema"]
 

@@ -55,9 +55,14 @@ def _check(
     return inst, _catalogue(inst)
 
 
+_catalogues: dict[tuple[str, str], tuple[Path, tuple[int, int], Catalogue]] = {}
+"""The catalogue each definition (by digest and origin) was last rendered with."""
+
+
 def _catalogue(inst: Instrument) -> Catalogue:
     """`catalogue_for(inst)`, re-read only when the catalogue file has changed."""
-    cached = inst._cache.get("report-catalogue")
+    key = (inst.digest, inst.origin)
+    cached = _catalogues.get(key)
     if cached is not None:
         path, stamp, catalogue = cached
         try:
@@ -72,7 +77,9 @@ def _catalogue(inst: Instrument) -> Catalogue:
     path = beside if beside is not None and beside.is_file() else builtin_dir() / CATALOGUE_FILE
     try:
         stat = os.stat(path)
-        inst._cache["report-catalogue"] = (path, (stat.st_mtime_ns, stat.st_size), catalogue)
+        if len(_catalogues) > 256:
+            _catalogues.clear()
+        _catalogues[key] = (path, (stat.st_mtime_ns, stat.st_size), catalogue)
     except OSError:
         pass
     return catalogue

@@ -4,7 +4,8 @@
 this view (frozen dataclasses of strings, numbers and tuples), never live library
 objects, so a custom template has nothing to reach through. Everything that depends
 only on the instrument and the language (titles, labels, rule rationales, catalogue
-entries) is computed once and cached on the instrument.
+entries) is computed once and cached here, by the instrument's digest, the language and
+the catalogue. Evidence and trace outcomes are records: the view reads their fields.
 
 Text is passed through with two changes, and escaping is left to the template
 environment (HTML autoescape, Markdown escaping), so no format can forget it:
@@ -27,6 +28,15 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
+from ..definition.evidence import (
+    ContextEvidence,
+    Evidence,
+    ItemEvidence,
+    JudgementEvidence,
+    LevelEvidence,
+    MissingEvidence,
+    ScoreEvidence,
+)
 from .i18n import N_, format_date, format_datetime, format_number, translate
 
 if TYPE_CHECKING:
@@ -261,11 +271,15 @@ class _Static:
     """Measure views by what determines them: results repeat the same few."""
 
 
+_STATIC: dict[tuple[str, str, int], tuple[Catalogue, _Static]] = {}
+_STATIC_LIMIT = 64
+
+
 def _static(inst: Instrument, catalogue: Catalogue, lang: str) -> _Static:
-    key = f"report-view:{lang}:{id(catalogue)}"
-    found = inst._cache.get(key)
-    if isinstance(found, _Static):
-        return found
+    key = (inst.digest, lang, id(catalogue))
+    found = _STATIC.get(key)
+    if found is not None and found[0] is catalogue:  # the entry keeps the id from reuse
+        return found[1]
     t = lang
 
     def one(text: Text) -> str:
@@ -361,7 +375,9 @@ def _static(inst: Instrument, catalogue: Catalogue, lang: str) -> _Static:
             else translate(t, N_("they add nothing to the total"))
         ),
     )
-    inst._cache[key] = static
+    if len(_STATIC) >= _STATIC_LIMIT:
+        _STATIC.clear()
+    _STATIC[key] = (catalogue, static)
     return static
 
 
@@ -387,36 +403,36 @@ def _context_value(s: _Static, field: str, value: object) -> str:
     return line(str(value))
 
 
-def _evidence(s: _Static, result: Result, text: str) -> str:
+def _evidence(s: _Static, result: Result, evidence: Evidence) -> str:
     """One piece of evidence (``N5.recent=Y``, ``score=14``) in words."""
     t = s.lang
-    if text == "level":
+    if isinstance(evidence, LevelEvidence):
         level = s.levels[s.level_index[result.level]].title if result.level else NOT_RATED
         return f"{translate(t, LEVEL)}: {level}"
-    name, sep, value = text.partition("=")
-    if not sep:
-        return line(text)
-    if name == "score":
-        try:
-            return f"{translate(t, SCORE)}: {format_number(float(value), t)}"
-        except ValueError:
-            return line(text)
-    if name.startswith("judgements.") and name[11:] in s.judgement_titles:
-        ident = name[11:]
+    if isinstance(evidence, ScoreEvidence):
+        return f"{translate(t, SCORE)}: {format_number(evidence.score, t)}"
+    if isinstance(evidence, JudgementEvidence) and evidence.judgement in s.judgement_titles:
+        value = evidence.value
         shown = s.levels[s.level_index[value]].title if value in s.level_index else line(value)
-        return f"{s.judgement_titles[ident]}: {shown}"
-    if name.startswith("context.") and name[8:] in s.context:
-        field = name[8:]
+        return f"{s.judgement_titles[evidence.judgement]}: {shown}"
+    if isinstance(evidence, ContextEvidence) and evidence.field in s.context:
+        field = evidence.field
         raw = result.context.get(field)
         return f"{s.context[field][0]}: {_context_value(s, field, raw)}"
-    item, _dot, dim = name.rpartition(".")
-    if item in s.labels and dim in s.labels[item]:
-        label = s.labels[item][dim].get(value) or line(value)
-        where = f"{item} {s.item_titles[item]}"
-        if len(s.dimension_ids) > 1:
-            return f"{where}, {_lower_first(s.dimension_titles[dim])}: {label}"
-        return f"{where}: {label}"
-    return line(text)
+    if isinstance(evidence, ItemEvidence):
+        item, dim = evidence.item, evidence.dimension
+        if item in s.labels and dim in s.labels[item]:
+            label = s.labels[item][dim].get(evidence.value) or line(evidence.value)
+            where = f"{item} {s.item_titles[item]}"
+            if len(s.dimension_ids) > 1:
+                return f"{where}, {_lower_first(s.dimension_titles[dim])}: {label}"
+            return f"{where}: {label}"
+    return line(str(evidence))
+
+
+def _ids(evidence: tuple[Evidence, ...]) -> list[str]:
+    """The ids a `missing` step names (unknown items, absent judgements)."""
+    return [e.id if isinstance(e, MissingEvidence) else str(e) for e in evidence]
 
 
 def _missing(s: _Static, path: str) -> str:
@@ -437,26 +453,27 @@ def _basis(s: _Static, result: Result) -> list[str]:
     t = s.lang
     lines: list[str] = []
     for step in result.trace:
-        if step.kind == "band" and step.outcome in s.level_index:
+        outcome = step.outcome
+        if step.kind == "band" and outcome.level in s.level_index:
             lines.append(
                 translate(t, N_("The score %(score)s falls in the band for %(level)s."))
                 % {
                     "score": format_number(result.score or 0, t),
-                    "level": s.levels[s.level_index[step.outcome]].title,
+                    "level": s.levels[s.level_index[outcome.level]].title,
                 }
             )
         elif step.kind == "missing":
-            unknown = line(", ".join(step.evidence))
+            unknown = line(", ".join(_ids(step.evidence)))
             lines.append(
                 translate(t, N_("Unknown or omitted items: %(items)s; %(policy)s."))
                 % {"items": unknown, "policy": s.unknown_total}
             )
         elif step.kind == "escalation":
-            target = step.outcome.split(";")[0].removeprefix("raised to ").strip()
+            target = outcome.level or ""
             title = (
                 s.levels[s.level_index[target]].title if target in s.level_index else line(target)
             )
-            raised = step.outcome.startswith("raised to")
+            raised = outcome.code == "raised"
             template = (
                 N_("Raised to %(level)s: %(rationale)s")
                 if raised
@@ -480,7 +497,7 @@ def _basis(s: _Static, result: Result) -> list[str]:
                 )
                 lines.append(text % {"judgements": ", ".join(map(_lower_first, titles))})
     if result.level is None and not result.complete:
-        if any(m.startswith("judgements.") for m in result.missing):
+        if any(step.outcome.code == "no_judgements" for step in result.trace):
             lines.append(translate(t, N_("No level: the summary judgements are not recorded.")))
         else:
             lines.append(translate(t, N_("No level: too many answers are unknown.")))
@@ -494,12 +511,13 @@ def _warnings(s: _Static, result: Result) -> list[WarningView]:
     for step in result.trace:
         if step.kind != "missing":
             continue
-        if step.rule == "no-judgements":
-            titles = [s.judgement_titles.get(j, j) for j in step.evidence]
+        code = step.outcome.code
+        if code == "no_judgements":
+            titles = [s.judgement_titles.get(j, j) for j in _ids(step.evidence)]
             message = translate(
                 t, N_("No level without the summary judgements: %(judgements)s.")
             ) % {"judgements": ", ".join(titles)}
-        elif step.rule == "too-many-unknown":
+        elif code == "too_many_unknown":
             message = translate(
                 t,
                 N_(
@@ -508,7 +526,7 @@ def _warnings(s: _Static, result: Result) -> list[WarningView]:
                 ),
             ) % {
                 "count": len(step.evidence),
-                "items": line(", ".join(step.evidence)),
+                "items": line(", ".join(_ids(step.evidence))),
                 "limit": s.max_unknown,
             }
         else:
@@ -517,7 +535,7 @@ def _warnings(s: _Static, result: Result) -> list[WarningView]:
     for step in result.trace:
         if step.kind != "warning":
             continue
-        message, needs = s.warning_rules.get(step.rule) or (line(step.outcome), False)
+        message, needs = s.warning_rules.get(step.rule) or (line(str(step.outcome)), False)
         evidence = tuple(_evidence(s, result, e) for e in step.evidence)
         views.append(WarningView(step.rule, message, evidence, needs))
     return views

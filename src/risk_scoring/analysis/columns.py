@@ -1,0 +1,296 @@
+"""The columns of answer and result frames, and the array helpers the frame modules share.
+
+`layout(plan)` names every column for an instrument (see `risk_scoring.analysis.frames`
+for what each holds). Needs numpy and pandas, imported when a function runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from ..definition.instrument import PRIORITIES, Instrument
+from ..definition.loading import load_instrument
+from ..engine.plan import Plan, plan_of
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+    from numpy.typing import NDArray
+
+    BoolArray = NDArray[np.bool_]
+    ObjArray = NDArray[np.object_]
+
+META = ("case_ref", "assessed_on", "justification")
+PROVENANCE = ("instrument", "version", "digest", "library")
+#: The categories of the `measure.<id>` columns, least urgent first.
+PRIORITY_ORDER = tuple(reversed(PRIORITIES))
+
+_PANDAS: list[bool] = []
+
+
+def require_pandas() -> None:
+    """Import pandas once, with an ImportError naming the extra when it is missing."""
+    if not _PANDAS:
+        try:
+            import pandas  # noqa: F401
+        except ImportError:  # pragma: no cover - exercised only without the extra
+            message = "DataFrames need pandas: pip install 'risk_scoring[frames]'"
+            raise ImportError(message) from None
+        _PANDAS.append(True)
+
+
+def instrument(ref: Instrument | str) -> Instrument:
+    return load_instrument(ref) if isinstance(ref, str) else ref
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One answer column: an item's dimension, and the values its scale allows."""
+
+    name: str
+    item: str
+    dim: str
+    values: tuple[str, ...]
+    primary: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Every column of an instrument's answer and result frames."""
+
+    items: dict[str, Column]
+    by_item: dict[str, tuple[Column, ...]]
+    column_of: dict[tuple[str, str], str]
+    """(item, dimension) → its column name."""
+    context: dict[str, str]
+    """Column name → context field id."""
+    judgements: dict[str, str]
+    """Column name → judgement id."""
+    domain_values: dict[str, tuple[str, ...]]
+    output: tuple[str, ...]
+    answers: tuple[str, ...]
+
+
+def column_name(item: str, dim: str, primary: bool) -> str:
+    return item if primary else f"{item}.{dim}"
+
+
+@lru_cache(maxsize=64)
+def layout(plan: Plan) -> Layout:
+    """The columns of `plan`'s instrument (cached by plan)."""
+    items: dict[str, Column] = {}
+    by_item: dict[str, tuple[Column, ...]] = {}
+    column_of = {}
+    for ident, item in plan.items.items():
+        cols = []
+        for i, dim in enumerate(plan.dimensions):
+            col = Column(column_name(ident, dim, i == 0), ident, dim, item.values[dim], i == 0)
+            items[col.name] = col
+            column_of[(ident, dim)] = col.name
+            cols.append(col)
+        by_item[ident] = tuple(cols)
+    domain_values: dict[str, tuple[str, ...]] = {}
+    for domain, ids in plan.domains.items():
+        seen: dict[str, None] = {}
+        for ident in ids:
+            seen.update(dict.fromkeys(plan.items[ident].values[plan.primary]))
+        domain_values[domain] = tuple(seen)
+    output = [*META[:2], *PROVENANCE, "level", "score", "complete"]
+    output += ["missing", "warnings", "measures", *(f"measure.{m}" for m in plan.measure_ids)]
+    for domain, values in domain_values.items():
+        output += [f"domain.{domain}.{v}" for v in values]
+        output += [f"domain.{domain}.points", f"domain.{domain}.omitted"]
+    context = {f"context.{f}": f for f in plan.context}
+    judgements = {f"judgements.{j}": j for j in plan.judgements}
+    return Layout(
+        items,
+        by_item,
+        column_of,
+        context,
+        judgements,
+        domain_values,
+        tuple(output),
+        (*items, *context, *judgements, *META),
+    )
+
+
+def layout_of(ref: Instrument | str) -> Layout:
+    return layout(plan_of(instrument(ref)))
+
+
+# ------------------------------------------------------------ plain cell values
+
+
+def plain(value: Any) -> Any:
+    """A cell as the plain Python value an answers mapping would carry; None if missing."""
+    import numpy as np
+    import pandas as pd
+
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, np.datetime64):
+        value = pd.Timestamp(value)
+    if isinstance(value, pd.Timestamp):
+        if value.tzinfo is None and value == value.normalize():
+            return value.date()
+        return value.to_pydatetime()
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
+def as_int(value: Any) -> Any:
+    """Integral floats in an integer column are integers that pandas stored as floats."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def factorize(series: pd.Series[Any]) -> tuple[NDArray[Any], list[Any]]:
+    """Codes (-1 for missing) and the distinct values, as plain values.
+
+    A categorical's codes are its own (do not write to them); some categories may not
+    occur in the column.
+    """
+    import pandas as pd
+
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes = series.cat.codes.to_numpy()
+        uniques = list(series.cat.categories)
+    else:
+        codes, found = pd.factorize(series, use_na_sentinel=True)
+        uniques = list(found)
+    return codes, [plain(u) for u in uniques]
+
+
+def recode(table: Sequence[int], codes: NDArray[Any]) -> NDArray[Any]:
+    """`table[code]` as int8 for every row (-1 where the code is -1), as a new array."""
+    import numpy as np
+
+    if list(table) == list(range(len(table))) and len(table) < 128:
+        return codes.astype(np.int8, copy=True)
+    return spread(table, codes, -1, np.int8)  # type: ignore[no-any-return]
+
+
+def spread(table: Sequence[Any], codes: NDArray[Any], missing: Any, dtype: Any) -> Any:
+    """`table[code]` for every row, and `missing` where the code is -1."""
+    import numpy as np
+
+    lookup = np.array([*table, missing], dtype=dtype)
+    return lookup[codes]
+
+
+def objects(values: Sequence[Any], inverse: NDArray[np.intp]) -> ObjArray:
+    """An object column holding `values[inverse[i]]` (shared objects, cheap to build)."""
+    return object_array(values)[inverse]
+
+
+def object_array(values: Sequence[Any]) -> ObjArray:
+    import numpy as np
+
+    out = np.empty(len(values), dtype=object)
+    for i, value in enumerate(values):
+        out[i] = value
+    return out
+
+
+def groups(columns: Sequence[NDArray[Any]], n: int) -> tuple[NDArray[np.intp], NDArray[np.int64]]:
+    """Which distinct combination of `columns` (small non-negative ints) each row has.
+
+    Returns (row → combination, combination → its value in each column).
+    """
+    import numpy as np
+
+    k = len(columns)
+    if k == 0 or n == 0:
+        return np.zeros(n, dtype=np.intp), np.zeros((1, k), dtype=np.int64)
+    radix = [int(c.max()) + 1 for c in columns]
+    size = 1
+    for r in radix:
+        size *= r
+    if size >= 1 << 62:
+        stacked = np.stack([c.astype(np.int64) for c in columns], axis=1)
+        rows, inverse = np.unique(stacked, axis=0, return_inverse=True)
+        return inverse.reshape(-1), rows
+    key = np.zeros(n, dtype=np.int64)
+    strides = []
+    stride = 1
+    for column, r in zip(columns, radix, strict=True):
+        strides.append(stride)
+        if r > 1:
+            key += column.astype(np.int64) * stride
+        stride *= r
+    if size <= 1 << 16:
+        seen = np.flatnonzero(np.bincount(key, minlength=size))
+        lookup = np.zeros(size, dtype=np.intp)
+        lookup[seen] = np.arange(len(seen))
+        inverse = lookup[key]
+    else:
+        import pandas as pd
+
+        inverse, seen = pd.factorize(key, sort=True)
+        seen = np.asarray(seen)
+    rows = (seen[:, None] // np.array(strides)) % np.array(radix)
+    return inverse.reshape(-1).astype(np.intp, copy=False), rows.astype(np.int64)
+
+
+@dataclass(slots=True)
+class Cat:
+    """A categorical column given as codes (-1 missing) and its categories."""
+
+    codes: Any
+    categories: Sequence[str]
+    ordered: bool = False
+
+
+def categorical(codes: Any, categories: Sequence[str], ordered: bool = False) -> Any:
+    """A categorical from codes (-1 missing); the categories in the order given."""
+    import pandas as pd
+
+    return pd.Categorical.from_codes(codes, categories=pd.Index(list(categories)), ordered=ordered)
+
+
+def finish(columns: dict[str, Any], index: Any, order: Sequence[str]) -> pd.DataFrame:
+    import pandas as pd
+
+    data = {}
+    for name in [*order, *(c for c in columns if c not in order)]:
+        column = columns[name]
+        if isinstance(column, Cat):
+            data[name] = categorical(
+                column.codes, categories=list(column.categories), ordered=column.ordered
+            )
+        elif column.dtype == object:  # kept as Python objects: no string inference
+            data[name] = pd.Series(column, index=index, dtype=object, copy=False)
+        else:
+            data[name] = column
+    frame: pd.DataFrame = pd.DataFrame(data, index=index, copy=False)
+    return frame
+
+
+def blank(columns: dict[str, Any], i: int, problems: tuple[str, ...]) -> None:
+    """Make row `i` a refused row: no level, no score, nothing recommended."""
+    import numpy as np
+
+    for name, column in columns.items():
+        if name in PROVENANCE:
+            continue
+        if isinstance(column, Cat):
+            column.codes[i] = -1
+        elif name in ("case_ref", "assessed_on"):
+            column[i] = None
+        elif name in ("missing", "warnings", "measures"):
+            column[i] = ()
+        elif name == "problems":
+            column[i] = problems
+        elif name == "complete":
+            column[i] = False
+        else:
+            if column.dtype != np.float64:
+                columns[name] = column = column.astype(np.float64)
+            column[i] = np.nan

@@ -1,0 +1,224 @@
+"""Results as DataFrames: `to_frame`, and one Result's cells for `score_frame`'s fallback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from ..definition.instrument import Instrument
+from ..definition.lookup import instrument_of
+from ..definition.result import Result
+from ..engine.batch import RowError
+from ..engine.plan import Plan, plan_of
+from ..errors import AnswerError, Problem
+from .columns import (
+    PRIORITY_ORDER,
+    PROVENANCE,
+    Cat,
+    Layout,
+    blank,
+    finish,
+    instrument,
+    layout,
+    object_array,
+    require_pandas,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["to_frame", "values", "write"]
+
+
+def values(plan: Plan, lay: Layout, result: Result) -> dict[str, Any]:
+    """The result columns of one Result (codes for the categorical ones)."""
+    out: dict[str, Any] = {
+        "case_ref": result.case_ref,
+        "assessed_on": result.assessed_on,
+        "instrument": result.provenance.instrument,
+        "version": result.provenance.version,
+        "digest": result.provenance.digest,
+        "library": result.provenance.library,
+        "level": -1 if result.level is None else plan.level_rank[result.level],
+        "score": float("nan") if result.score is None else float(result.score),
+        "complete": result.complete,
+        "missing": tuple(result.missing),
+        "warnings": tuple(result.warnings),
+        "measures": tuple(m.id for m in result.measures),
+    }
+    given = {m.id: m.priority for m in result.measures}
+    for m in plan.measure_ids:
+        out[f"measure.{m}"] = PRIORITY_ORDER.index(given[m]) if m in given else -1
+    summaries = {d.domain: d for d in result.domains}
+    for domain, shown in lay.domain_values.items():
+        summary = summaries[domain]
+        for v in shown:
+            out[f"domain.{domain}.{v}"] = summary.counts.get(v, 0)
+        out[f"domain.{domain}.points"] = float(summary.points)
+        out[f"domain.{domain}.omitted"] = summary.omitted
+    return out
+
+
+def write(plan: Plan, lay: Layout, columns: dict[str, Any], i: int, result: Result) -> None:
+    """Put one Result computed row by row into row `i` of the column arrays."""
+    for name, value in values(plan, lay, result).items():
+        column = columns[name]
+        if isinstance(column, Cat):
+            if name in PROVENANCE:
+                continue
+            column.codes[i] = value
+        else:
+            column[i] = value
+
+
+class _Error:
+    """Placeholder for a refused row while `to_frame` collects its columns."""
+
+
+_ERROR: Any = _Error()
+
+
+def to_frame(
+    results: Iterable[Result | RowError],
+    *,
+    instrument: Instrument | str | None = None,
+    items: bool = False,
+) -> pd.DataFrame:
+    """A flat table of results, one row each, with the columns `result_columns` lists.
+
+    `results` may be any iterable, such as `assess_many(...)`; `RowError` records
+    become rows with no level and their problems in a `problems` column. All results
+    must come from one instrument: `instrument`, or the built-in one with their id.
+    ``items=True`` adds the answers as well (item, ``context.*`` and level
+    ``judgements.*`` columns, named as `score_frame` reads them); free text is never
+    included.
+    """
+    require_pandas()
+    inst = _instrument(instrument) if instrument is not None else None
+    columns: dict[str, list[Any]] | None = None
+    plan: Plan | None = None
+    lay: Layout | None = None
+    pending = 0
+    problems: list[tuple[str, ...]] = []
+    for i, record in enumerate(results):
+        if isinstance(record, RowError):
+            problems.append(tuple(str(p) for p in record.problems))
+            if columns is None:
+                pending += 1
+            else:
+                for column in columns.values():
+                    column.append(_ERROR)
+            continue
+        if not isinstance(record, Result):
+            message = "is not a Result or a RowError"
+            raise AnswerError([Problem(f"results.{i}", message, code="bad_argument")])
+        if inst is None:
+            inst = _instrument_of(record)
+        if record.instrument != inst.id:
+            message = f"is from {record.instrument}, not {inst.id}: make one frame per instrument"
+            problem = Problem(f"results.{i}.instrument", message, code="bad_argument")
+            raise AnswerError([problem], inst.id)
+        if columns is None or plan is None or lay is None:
+            plan = plan_of(inst)
+            lay = layout(plan)
+            names = [*lay.output, *(_answer_names(lay) if items else ())]
+            columns = {name: [_ERROR] * pending for name in names}
+        try:
+            row = values(plan, lay, record)
+        except (KeyError, ValueError):
+            message = (
+                f"does not fit {inst.id} {inst.version}: pass instrument= the definition "
+                "it was computed with"
+            )
+            raise AnswerError(
+                [Problem(f"results.{i}", message, code="bad_argument")], inst.id
+            ) from None
+        if items:
+            row.update(_answer_values(plan, lay, record))
+        for name, column in columns.items():
+            column.append(row[name])
+        problems.append(())
+    import pandas as pd
+
+    if inst is None or columns is None or plan is None or lay is None:
+        if inst is None:
+            frame: pd.DataFrame = pd.DataFrame(index=pd.RangeIndex(len(problems)))
+            if problems:
+                frame["problems"] = object_array(problems)
+            return frame
+        plan = plan_of(inst)
+        lay = layout(plan)
+        names = [*lay.output, *(_answer_names(lay) if items else ())]
+        columns = {name: [_ERROR] * pending for name in names}
+    arrays = _arrays(plan, lay, columns)
+    if any(problems):
+        arrays["problems"] = object_array(problems)
+        for i, found in enumerate(problems):
+            if found:
+                blank(arrays, i, found)
+    return finish(arrays, pd.RangeIndex(len(problems)), list(arrays))
+
+
+def _instrument(ref: Instrument | str) -> Instrument:
+    return instrument(ref)
+
+
+def _instrument_of(result: Result) -> Instrument:
+    return instrument_of(result, error=AnswerError)
+
+
+def _answer_names(lay: Layout) -> list[str]:
+    return [*lay.items, *lay.context, *lay.judgements]
+
+
+def _answer_values(plan: Plan, lay: Layout, result: Result) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, col in lay.items.items():
+        value = result.ratings.get(col.item, {}).get(col.dim)
+        out[name] = -1 if value is None else col.values.index(value)
+    for name, field in lay.context.items():
+        out[name] = result.context.get(field)
+    for name, judgement in lay.judgements.items():
+        if plan.judgements[judgement] == "level":
+            value = result.judgements.get(judgement)
+            out[name] = -1 if value is None else plan.level_rank[value]
+    return out
+
+
+def _arrays(plan: Plan, lay: Layout, columns: dict[str, list[Any]]) -> dict[str, Any]:
+    """Column lists (with `_ERROR` placeholders) as the arrays `finish` expects."""
+    import numpy as np
+
+    provenance = plan.provenance
+    level_judgements = {n for n, j in lay.judgements.items() if plan.judgements[j] == "level"}
+    out: dict[str, Any] = {}
+    for name, cells in columns.items():
+        if name in PROVENANCE:
+            default = getattr(provenance, name)
+            filled = [default if v is _ERROR else v for v in cells]
+            categories = sorted(set(filled))
+            position = {c: i for i, c in enumerate(categories)}
+            codes = np.array([position[v] for v in filled], dtype=np.int8)
+            out[name] = Cat(codes, categories)
+            continue
+        if name == "level" or name.startswith("measure."):
+            codes = np.array([-1 if v is _ERROR else v for v in cells], dtype=np.int8)
+            order = plan.levels if name == "level" else PRIORITY_ORDER
+            out[name] = Cat(codes, order, True)
+        elif name in lay.items:
+            codes = np.array([-1 if v is _ERROR else v for v in cells], dtype=np.int8)
+            out[name] = Cat(codes, lay.items[name].values)
+        elif name in level_judgements:
+            codes = np.array([-1 if v is _ERROR else v for v in cells], dtype=np.int8)
+            out[name] = Cat(codes, plan.levels, True)
+        elif name in ("missing", "warnings", "measures"):
+            out[name] = object_array([() if v is _ERROR else v for v in cells])
+        elif name in ("case_ref", "assessed_on") or name in lay.context:
+            out[name] = object_array([None if v is _ERROR else v for v in cells])
+        elif name == "complete":
+            out[name] = np.array([False if v is _ERROR else v for v in cells], dtype=bool)
+        elif name == "score" or name.endswith(".points"):
+            out[name] = np.array([0.0 if v is _ERROR else v for v in cells], dtype=np.float64)
+        else:
+            out[name] = np.array([0 if v is _ERROR else v for v in cells], dtype=np.int64)
+    return out

@@ -1,0 +1,295 @@
+"""What made a rule hold, and what each step of the explanation decided, as small records.
+
+Evidence is the answer (or score, or level) that made a condition hold. Each record's
+`str()` is its text form, the one results have always carried::
+
+    ItemEvidence("N5", "recent", "Y")            N5.recent=Y
+    ContextEvidence("children", "true")          context.children=true
+    JudgementEvidence("serious_harm", "high")    judgements.serious_harm=high
+    ScoreEvidence(14.0)                          score=14
+    LEVEL                                        level
+    MissingEvidence("items", "N5")               items.N5   (an unknown or absent answer)
+
+So that the text form stays unambiguous for any id, ``%``, ``.`` and ``=`` inside an id
+or value are percent-encoded (``imm.inent`` is written ``imm%2Einent``), and an item
+whose id is ``context`` or ``judgements`` has its first letter encoded. The built-in
+instruments' ids contain none of these, so their text is unchanged. `parse_evidence`
+reads the text form back into the record.
+
+An `Outcome` is what one trace step decided: a stable `code` from a fixed vocabulary
+(`OUTCOME_CODES`), with the level, number or message it concerns as fields.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
+
+__all__ = [
+    "LEVEL",
+    "OUTCOME_CODES",
+    "ContextEvidence",
+    "Evidence",
+    "EvidenceText",
+    "ItemEvidence",
+    "JudgementEvidence",
+    "LevelEvidence",
+    "MissingEvidence",
+    "Outcome",
+    "ScoreEvidence",
+    "encode",
+    "no_judgements_message",
+    "parse_evidence",
+    "show_context",
+    "too_many_unknown_message",
+]
+
+_SPECIAL = re.compile(r"[%.=]")
+_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
+_RESERVED_HEADS = frozenset({"context", "judgements"})
+
+
+def encode(part: str) -> str:
+    """One id or value of the text form: ``%``, ``.`` and ``=`` percent-encoded."""
+    if "%" in part or "." in part or "=" in part:
+        return _SPECIAL.sub(lambda m: f"%{ord(m.group()):02X}", part)
+    return part
+
+
+def decode(part: str) -> str:
+    """The inverse of `encode`."""
+    if "%" not in part:
+        return part
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), part)
+
+
+def _item_head(item: str) -> str:
+    text = encode(item)
+    if text in _RESERVED_HEADS:  # else item `context`, dimension `x` reads as a context field
+        return f"%{ord(text[0]):02X}{text[1:]}"
+    return text
+
+
+def show_context(value: object) -> str:
+    """A context value as evidence shows it: ``true``/``false``, digits, or the text."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+class Evidence:
+    """Base of the evidence records. In JSON each is its text form (a string)."""
+
+    __slots__ = ()
+    kind: ClassVar[str]
+
+
+@dataclass(frozen=True, slots=True)
+class ItemEvidence(Evidence):
+    """An item's value in one dimension: ``N5.recent=Y``."""
+
+    kind: ClassVar[str] = "item"
+    item: str
+    dimension: str
+    value: str
+
+    def __str__(self) -> str:
+        return f"{_item_head(self.item)}.{encode(self.dimension)}={encode(self.value)}"
+
+
+@dataclass(frozen=True, slots=True)
+class ContextEvidence(Evidence):
+    """A context field's value, as text (see `show_context`): ``context.children=true``."""
+
+    kind: ClassVar[str] = "context"
+    field: str
+    value: str
+
+    def __str__(self) -> str:
+        return f"context.{encode(self.field)}={encode(self.value)}"
+
+
+@dataclass(frozen=True, slots=True)
+class JudgementEvidence(Evidence):
+    """A summary judgement's value: ``judgements.serious_harm=high``."""
+
+    kind: ClassVar[str] = "judgement"
+    judgement: str
+    value: str
+
+    def __str__(self) -> str:
+        return f"judgements.{encode(self.judgement)}={encode(self.value)}"
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreEvidence(Evidence):
+    """The total a score condition compared: ``score=14`` (six significant digits)."""
+
+    kind: ClassVar[str] = "score"
+    score: float
+
+    def __str__(self) -> str:
+        return f"score={self.score:g}"
+
+
+@dataclass(frozen=True, slots=True)
+class LevelEvidence(Evidence):
+    """A level condition held: ``level``. Use the one instance, `LEVEL`."""
+
+    kind: ClassVar[str] = "level"
+
+    def __str__(self) -> str:
+        return "level"
+
+
+@dataclass(frozen=True, slots=True)
+class MissingEvidence(Evidence):
+    """An item answered unknown or omitted, or a judgement not given: ``items.N5``."""
+
+    kind: ClassVar[str] = "missing"
+    section: Literal["items", "judgements"]
+    id: str
+
+    def __str__(self) -> str:
+        return f"{self.section}.{encode(self.id)}"
+
+
+LEVEL = LevelEvidence()
+
+
+def parse_evidence(text: str) -> Evidence:
+    """The record whose text form is `text`; raises ValueError for anything else."""
+    if text == "level":
+        return LEVEL
+    name, sep, value = text.partition("=")
+    parts = name.split(".")
+    if not sep:
+        if len(parts) == 2 and parts[0] in ("items", "judgements") and parts[1]:
+            section: Literal["items", "judgements"] = (
+                "items" if parts[0] == "items" else "judgements"
+            )
+            return MissingEvidence(section, decode(parts[1]))
+        raise ValueError("not an evidence text")
+    if parts == ["score"]:
+        try:
+            return ScoreEvidence(float(value))
+        except ValueError:
+            raise ValueError("score evidence needs a number") from None
+    if len(parts) < 2 or not all(parts):
+        raise ValueError("not an evidence text")
+    if len(parts) == 2 and parts[0] == "context":
+        return ContextEvidence(decode(parts[1]), decode(value))
+    if len(parts) == 2 and parts[0] == "judgements":
+        return JudgementEvidence(decode(parts[1]), decode(value))
+    # More than two parts only in text written before ids were encoded: the last part
+    # is the dimension (dotted item ids were written as they are).
+    item = ".".join(parts[:-1]) if len(parts) > 2 else decode(parts[0])
+    return ItemEvidence(item, decode(parts[-1]), decode(value))
+
+
+def _validate(value: object) -> Evidence:
+    if isinstance(value, Evidence):
+        return value
+    if isinstance(value, str):
+        return parse_evidence(value)
+    raise ValueError("evidence must be text")
+
+
+EvidenceText = Annotated[
+    Evidence,
+    PlainValidator(_validate),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "description": "evidence: item.dimension=value, context.field=value, "
+            "judgements.id=value, score=N, level, or items.id / judgements.id",
+        }
+    ),
+]
+"""An evidence record, written as its text form in JSON and read back from it."""
+
+
+# --- outcomes ---------------------------------------------------------------------------
+
+
+def too_many_unknown_message(unknown: Sequence[str], limit: int) -> str:
+    """The engine's warning when more items are unknown than the missing-item policy allows."""
+    return (
+        f"{len(unknown)} items are unknown ({', '.join(unknown)}); at most "
+        f"{limit} may be, so no level is given"
+    )
+
+
+def no_judgements_message(absent: Sequence[str]) -> str:
+    """The engine's warning when an spj case lacks judgements its level comes from."""
+    return "no level without the summary judgements: " + ", ".join(absent)
+
+
+OUTCOME_CODES = (
+    "total",
+    "research_total",
+    "prorated",
+    "unknown",
+    "omitted",
+    "too_many_unknown",
+    "no_judgements",
+    "band",
+    "judgement",
+    "raised",
+    "no_change",
+    "warning",
+)
+"""Every code a trace step's outcome can have; see `Outcome`."""
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one step of the explanation decided.
+
+    ===================  ==========================================================
+    code                 fields
+    ===================  ==========================================================
+    total                `value`: the sum of points (actuarial, checklist)
+    research_total       `value`: the research total (spj)
+    prorated             `value`: the total prorated over the known items
+    unknown, omitted     `value`: how many items were answered unknown / omitted
+    too_many_unknown     `value`: the limit; `message`: the warning given
+    no_judgements        `message`: the warning given
+    band                 `level`: the band the total falls in
+    judgement            `level`: the level the judgements give
+    raised               `level`: what an escalation raised the level to
+    no_change            `level`: an escalation's target, already reached
+    warning              `message`: the warning rule's message (English)
+    ===================  ==========================================================
+
+    `str()` gives the text results carried before outcomes were records
+    (``raised to high``, ``standard; no change``, ``at most 2``, ...).
+    """
+
+    code: str
+    level: str | None = None
+    value: int | float | None = None
+    message: str | None = None
+
+    def __str__(self) -> str:
+        code = self.code
+        if code in ("total", "research_total", "prorated"):
+            return f"{self.value:g}"
+        if code in ("unknown", "omitted"):
+            return str(self.value)
+        if code == "too_many_unknown":
+            return f"at most {self.value}"
+        if code == "no_judgements":
+            return "no level"
+        if code == "raised":
+            return f"raised to {self.level}"
+        if code == "no_change":
+            return f"{self.level}; no change"
+        if code in ("band", "judgement"):
+            return str(self.level)
+        return self.message or code

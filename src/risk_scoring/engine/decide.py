@@ -1,0 +1,202 @@
+"""The scoring decisions, each written once: the row engine calls them for every case,
+the column engine once per distinct group of values, spreading the answer over the rows.
+
+- `band`: which level a total falls in (the bands' lower bounds).
+- `prorate`: the total scaled up over the known items.
+- `bands`: total → missing-item policy → prorating → band, for scored instruments.
+- `escalate`: escalation routes raise the level, never lower it.
+- `judged`: the level is the highest `level_from` judgement; without them, no level.
+- `warn`: warning rules give their messages; some block completeness without a
+  justification.
+- `merge`: each measure once, at the most urgent priority any rule gave it, with every
+  rule that fired as a reason; ordered by priority, then catalogue order.
+- `too_many_unknown_message`, `no_judgements_message`: the engine's own warnings.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from ..definition.evidence import (
+    Evidence,
+    Outcome,
+    ScoreEvidence,
+    no_judgements_message,
+    too_many_unknown_message,
+)
+from ..definition.result import Reason, RecommendedMeasure, Step, maker
+from .plan import EscalationRule, MeasureRule, Plan, WarningRule
+
+__all__ = [
+    "Scored",
+    "band",
+    "bands",
+    "escalate",
+    "judged",
+    "merge",
+    "no_judgements_message",
+    "over_limit",
+    "prorate",
+    "too_many_unknown_message",
+    "warn",
+]
+
+Found = tuple[Evidence, ...]
+new_step = maker(Step)
+new_reason = maker(Reason)
+new_measure = maker(RecommendedMeasure)
+
+
+@dataclass(slots=True)
+class Scored:
+    """What scoring decided so far: the level's rank, the score, and the explanation."""
+
+    rank: int | None
+    score: float | None
+    complete: bool
+    missing: list[str]
+    warnings: list[str]
+    trace: list[Step]
+
+
+def band(plan: Plan, total: float) -> int:
+    """The rank of the band `total` falls in (the lowest band below every bound)."""
+    return max(0, bisect_right(plan.bounds, total) - 1)
+
+
+def prorate(total: float, items: int, unknown: int) -> float:
+    """`total` over the known items, scaled to all `items`, to two decimals."""
+    known = items - unknown
+    return round(total * items / known, 2) if known else 0.0
+
+
+def _unknown_evidence(plan: Plan, unknown: Sequence[str]) -> Found:
+    items = plan.items
+    return tuple(items[i].missing for i in unknown)
+
+
+def over_limit(plan: Plan, unknown: int) -> bool:
+    """Whether `unknown` unknown answers are more than the missing-item policy allows."""
+    return plan.max_unknown is not None and unknown > plan.max_unknown
+
+
+def bands(plan: Plan, total: float, unknown: Sequence[str]) -> Scored:
+    """Actuarial and checklist instruments, before escalation: the total (`unknown` are
+    the items answered unknown, domain by domain), the missing-item policy, the band.
+
+    Within the policy's limit only the number of unknown items matters (the ids are
+    named in the trace); past it they are named in `missing` and the warning.
+    """
+    trace = [new_step("total", "sum", Outcome("total", value=total), ())]
+    if unknown:
+        evidence = _unknown_evidence(plan, unknown)
+        outcome = Outcome("unknown", value=len(unknown))
+        trace.append(new_step("missing", "unknown", outcome, evidence))
+    if over_limit(plan, len(unknown)):
+        limit = plan.max_unknown or 0
+        message = too_many_unknown_message(unknown, limit)
+        outcome = Outcome("too_many_unknown", value=limit, message=message)
+        evidence = _unknown_evidence(plan, unknown)
+        trace.append(new_step("missing", "too-many-unknown", outcome, evidence))
+        return Scored(None, None, False, [f"items.{i}" for i in unknown], [message], trace)
+    if plan.prorate and unknown:
+        total = prorate(total, len(plan.items), len(unknown))
+        trace.append(new_step("total", "prorate", Outcome("prorated", value=total), ()))
+    rank = band(plan, total)
+    evidence = (ScoreEvidence(total),)
+    trace.append(new_step("band", plan.levels[rank], plan.band_outcomes[rank], evidence))
+    return Scored(rank, total, True, [], [], trace)
+
+
+def escalate(
+    plan: Plan,
+    scored: Scored,
+    fired: Iterable[tuple[EscalationRule, Found | None]],
+    judgements: Mapping[str, str],
+) -> None:
+    """Raise `scored` by every escalation route that holds (its evidence not None)."""
+    rank = scored.rank
+    assert rank is not None
+    for route, evidence in fired:
+        if evidence is None:
+            continue
+        target = route.to if route.to is not None else judgements.get(route.to_judgement or "")
+        if target is None:
+            continue
+        to = plan.level_rank[target]
+        if to > rank:
+            rank = to
+            outcome = plan.raised[to]
+        else:
+            outcome = plan.no_change[to]
+        scored.trace.append(new_step("escalation", route.rule.id, outcome, evidence))
+    scored.rank = rank
+
+
+def judged(
+    plan: Plan, total: float, omitted: Sequence[str], judgements: Mapping[str, str]
+) -> Scored:
+    """spj instruments: the research total, and the level from the judgements (the
+    level, completeness, `missing` and warning depend on `judgements` alone)."""
+    trace = [new_step("total", "research_total", Outcome("research_total", value=total), ())]
+    if omitted:
+        outcome = Outcome("omitted", value=len(omitted))
+        trace.append(new_step("missing", "omitted", outcome, _unknown_evidence(plan, omitted)))
+    names = plan.level_from
+    absent = [name for name in names if name not in judgements]
+    if absent:
+        message = no_judgements_message(absent)
+        outcome = Outcome("no_judgements", message=message)
+        evidence: Found = tuple(plan.judgement_evidence_missing[name] for name in absent)
+        trace.append(new_step("missing", "no-judgements", outcome, evidence))
+        missing = [f"judgements.{name}" for name in absent]
+        return Scored(None, total, False, missing, [message], trace)
+    rank = max(plan.level_rank[judgements[name]] for name in names)
+    shown = plan.judgement_evidence
+    evidence = tuple(shown[name][judgements[name]] for name in names)
+    outcome = plan.judgement_outcomes[rank]
+    trace.append(new_step("judgement", plan.level_from_rule, outcome, evidence))
+    return Scored(rank, total, True, [], [], trace)
+
+
+def warn(
+    scored: Scored, fired: Iterable[tuple[WarningRule, Found | None]], justified: bool
+) -> None:
+    """Give every warning whose rule holds; one needing a justification that is not
+    there makes the result incomplete."""
+    for rule, evidence in fired:
+        if evidence is None:
+            continue
+        scored.warnings.append(rule.message)
+        scored.trace.append(new_step("warning", rule.rule.id, rule.outcome, evidence))
+        if rule.requires_justification and not justified:
+            scored.complete = False
+            if "justification" not in scored.missing:
+                scored.missing.append("justification")
+
+
+def merge(fired: Iterable[tuple[MeasureRule, Found]]) -> list[RecommendedMeasure]:
+    """The recommended measures from the measure rules that fired, with their reasons."""
+    best: dict[str, MeasureRule] = {}
+    reasons: dict[str, list[Reason]] = {}
+    for rule, evidence in fired:
+        if rule.key is None:
+            raise KeyError(rule.measure)  # not in the catalogue
+        reason = new_reason(rule.rule.id, evidence)
+        measure = rule.measure
+        found = best.get(measure)
+        if found is None:
+            best[measure] = rule
+            reasons[measure] = [reason]
+        else:
+            reasons[measure].append(reason)
+            if rule.urgency < found.urgency:
+                best[measure] = rule
+    if len(best) > 1:
+        ranked = {rule.key or 0: measure for measure, rule in best.items()}
+        order = [ranked[key] for key in sorted(ranked)]
+    else:
+        order = list(best)
+    return [new_measure(m, best[m].priority, reasons[m]) for m in order]

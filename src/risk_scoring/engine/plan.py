@@ -1,0 +1,340 @@
+"""The compiled plan of an instrument: every lookup table both engines read, built once.
+
+`plan_of(inst)` builds the `Plan` on first use and keeps it on the instrument (one
+private attribute); the row engine (`assess`) and the column engine (`score_frame`)
+read nothing else of the definition while they score. A plan is frozen: its tables are
+never changed after they are built, and its evidence records are shared by every result.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .._version import __version__
+from ..definition.catalogue import Catalogue
+from ..definition.evidence import (
+    ItemEvidence,
+    JudgementEvidence,
+    MissingEvidence,
+    Outcome,
+)
+from ..definition.instrument import PRIORITIES, ContextField, Instrument, Kind, Priority
+from ..definition.loading import catalogue_for
+from ..definition.result import Provenance
+from .checks import MAX_INT
+from .rules import Compiled, compile_row
+
+if TYPE_CHECKING:
+    from ..definition.conditions import AnyCondition
+
+__all__ = ["ItemPlan", "Plan", "plan_of"]
+
+URGENCY: Mapping[str, int] = {p: i for i, p in enumerate(PRIORITIES)}
+_FULL_LIMIT = 512
+"""An item gets a table of every full rating (one value per dimension) when there are at
+most this many; beyond that the fast reader checks the dimensions one by one."""
+
+
+@dataclass(frozen=True, slots=True)
+class ItemPlan:
+    """One item: what each dimension allows, what the primary value is worth."""
+
+    id: str
+    domain: str
+    path: str
+    required: bool
+    default: str | None
+    allowed: Mapping[str, frozenset[str]]
+    """Dimension id → the values its scale allows (dimension order)."""
+    values: Mapping[str, tuple[str, ...]]
+    """Dimension id → the scale's values in order (the codes of a frame column)."""
+    primary: frozenset[str]
+    others: tuple[tuple[str, frozenset[str], bool], ...]
+    """The other dimensions: (id, allowed values, required)."""
+    points: Mapping[str, float | None]
+    """Primary value → points times weight; None for a value that adds nothing."""
+    unknown: frozenset[str]
+    evidence: Mapping[str, Mapping[str, ItemEvidence]]
+    """Dimension id → value → the evidence record ``item.dimension=value``."""
+    full: Mapping[tuple[str, ...], dict[str, str]] | None
+    """Every rating with a value in each dimension (values in dimension order) → the
+    normalised rating, or None when there are too many."""
+    missing: MissingEvidence
+
+
+@dataclass(frozen=True, slots=True)
+class ContextPlan:
+    """One context field; `low` and `high` bound an int field (with ±`MAX_INT`)."""
+
+    id: str
+    path: str
+    type: str
+    required: bool
+    field: ContextField
+    choices: frozenset[str]
+    low: int
+    high: int
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A declared rule: its id, its condition (syntax) and the condition's row form."""
+
+    id: str
+    when: AnyCondition
+    holds: Compiled
+
+
+@dataclass(frozen=True, slots=True)
+class EscalationRule:
+    rule: Rule
+    to: str | None
+    to_judgement: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class WarningRule:
+    rule: Rule
+    message: str
+    requires_justification: bool
+    outcome: Outcome
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureRule:
+    rule: Rule
+    measure: str
+    priority: Priority
+    urgency: int
+    key: int | None
+    """Where the measure sorts at this rule's priority: urgency first, then catalogue.
+    None for a measure the catalogue lacks (only a definition `check` reads despite its
+    reference errors has one; recommending it fails, as it always has)."""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Plan:
+    """Everything `assess` and `score_frame` read of one instrument, compiled once.
+
+    Plans compare and hash by identity: there is one per loaded instrument."""
+
+    owner: int
+    id: str
+    kind: Kind
+    primary: str
+    dimensions: tuple[str, ...]
+    required_dims: frozenset[str]
+    """The primary dimension and every required one."""
+    items: Mapping[str, ItemPlan]
+    item_ids: frozenset[str]
+    domains: Mapping[str, tuple[str, ...]]
+    domain_items: tuple[tuple[str, tuple[ItemPlan, ...]], ...]
+    in_domain_order: bool
+    """Whether walking the domains in order visits the items in instrument order."""
+    context: Mapping[str, ContextPlan]
+    context_ids: frozenset[str]
+    judgements: Mapping[str, str]
+    """Judgement id → its type (``level`` or ``text``), in instrument order."""
+    judgement_ids: frozenset[str]
+    text_judgements: bool
+    levels: tuple[str, ...]
+    level_rank: Mapping[str, int]
+    level_set: frozenset[str]
+    bounds: tuple[float, ...]
+    max_unknown: int | None
+    prorate: bool
+    level_from: tuple[str, ...]
+    level_from_rule: str
+    judgement_evidence: Mapping[str, Mapping[str, JudgementEvidence]]
+    judgement_evidence_missing: Mapping[str, MissingEvidence]
+    band_outcomes: tuple[Outcome, ...]
+    judgement_outcomes: tuple[Outcome, ...]
+    raised: tuple[Outcome, ...]
+    no_change: tuple[Outcome, ...]
+    escalations: tuple[EscalationRule, ...]
+    warnings: tuple[WarningRule, ...]
+    measures: tuple[MeasureRule, ...]
+    measure_ids: tuple[str, ...]
+    """The measures the rules can recommend, in catalogue order."""
+    catalogue: Catalogue
+    catalogue_order: Mapping[str, int]
+    provenance: Provenance
+
+
+def plan_of(inst: Instrument) -> Plan:
+    """The plan of `inst`, built on first use and kept on the instrument."""
+    private = inst.__pydantic_private__
+    found = private.get("_plan") if private is not None else None
+    if found is not None and found.owner == id(inst):
+        assert isinstance(found, Plan)
+        return found
+    plan = _build(inst)
+    inst._plan = plan
+    return plan
+
+
+def _items(inst: Instrument) -> dict[str, ItemPlan]:
+    primary = inst.primary
+    out = {}
+    for item in inst.items:
+        values = {
+            dim.id: tuple(v.id for v in inst.scale_for(item, dim).values) for dim in inst.dimensions
+        }
+        allowed = {dim: frozenset(v) for dim, v in values.items()}
+        scale = inst.scale_for(item, primary)
+        points = {
+            v.id: None if v.points is None or v.unknown else v.points * item.weight
+            for v in scale.values
+        }
+        evidence = {
+            dim: {v: ItemEvidence(item.id, dim, v) for v in vals} for dim, vals in values.items()
+        }
+        others = tuple((d.id, allowed[d.id], d.required) for d in inst.dimensions[1:])
+        out[item.id] = ItemPlan(
+            id=item.id,
+            domain=item.domain,
+            path=f"items.{item.id}",
+            required=item.required,
+            default=item.default,
+            allowed=allowed,
+            values=values,
+            primary=allowed[primary.id],
+            others=others,
+            points=points,
+            unknown=frozenset(v.id for v in scale.values if v.unknown),
+            evidence=evidence,
+            full=_full(values),
+            missing=MissingEvidence("items", item.id),
+        )
+    return out
+
+
+def _full(values: Mapping[str, tuple[str, ...]]) -> dict[tuple[str, ...], dict[str, str]] | None:
+    if math.prod(len(v) for v in values.values()) > _FULL_LIMIT:
+        return None
+    combos: list[tuple[str, ...]] = [()]
+    for vals in values.values():
+        combos = [(*c, v) for c in combos for v in vals]
+    dims = tuple(values)
+    return {combo: dict(zip(dims, combo, strict=True)) for combo in combos}
+
+
+def _build(inst: Instrument) -> Plan:
+    items = _items(inst)
+    by_domain: dict[str, list[str]] = {d.id: [] for d in inst.domains}
+    for item in inst.items:
+        by_domain[item.domain].append(item.id)
+    domains = {k: tuple(v) for k, v in by_domain.items()}
+    walked = [i for ids in domains.values() for i in ids]
+    levels = tuple(level.id for level in inst.level_definitions)
+    rank = {level: i for i, level in enumerate(levels)}
+    vocab = Vocabulary(inst.primary.id, items, domains, rank, levels)
+
+    def rule(ident: str, when: AnyCondition) -> Rule:
+        return Rule(ident, when, compile_row(when, vocab))
+
+    catalogue = catalogue_for(inst)
+    order = catalogue.order
+    size = len(order)
+    measures = tuple(
+        MeasureRule(
+            rule(r.id, r.when),
+            r.measure,
+            r.priority,
+            URGENCY[r.priority],
+            URGENCY[r.priority] * size + order[r.measure] if r.measure in order else None,
+        )
+        for r in inst.measure_rules
+    )
+    policy = inst.scoring.missing
+    names = inst.scoring.level_from
+    return Plan(
+        owner=id(inst),
+        id=inst.id,
+        kind=inst.kind,
+        primary=inst.primary.id,
+        dimensions=tuple(d.id for d in inst.dimensions),
+        required_dims=frozenset(
+            d.id for d in inst.dimensions if d.required or d is inst.dimensions[0]
+        ),
+        items=items,
+        item_ids=frozenset(items),
+        domains=domains,
+        domain_items=tuple((d, tuple(items[i] for i in ids)) for d, ids in domains.items()),
+        in_domain_order=walked == [item.id for item in inst.items],
+        context={
+            f.id: ContextPlan(
+                f.id,
+                f"context.{f.id}",
+                f.type,
+                f.required,
+                f,
+                frozenset(c.id for c in f.choices),
+                max(-MAX_INT, f.min) if f.min is not None else -MAX_INT,
+                min(MAX_INT, f.max) if f.max is not None else MAX_INT,
+            )
+            for f in inst.context
+        },
+        context_ids=frozenset(f.id for f in inst.context),
+        judgements={j.id: j.type for j in inst.judgements},
+        judgement_ids=frozenset(j.id for j in inst.judgements),
+        text_judgements=any(j.type == "text" for j in inst.judgements),
+        levels=levels,
+        level_rank=rank,
+        level_set=frozenset(levels),
+        bounds=tuple(
+            lv.min_score if lv.min_score is not None else float("-inf")
+            for lv in inst.level_definitions
+        ),
+        max_unknown=policy.max_unknown if policy is not None else None,
+        prorate=policy is not None and policy.total == "prorate",
+        level_from=names,
+        level_from_rule=("max(" + ", ".join(names) + ")" if len(names) > 1 else "".join(names)),
+        judgement_evidence={
+            j.id: {level: JudgementEvidence(j.id, level) for level in levels}
+            for j in inst.judgements
+        },
+        judgement_evidence_missing={
+            j.id: MissingEvidence("judgements", j.id) for j in inst.judgements
+        },
+        band_outcomes=tuple(Outcome("band", level) for level in levels),
+        judgement_outcomes=tuple(Outcome("judgement", level) for level in levels),
+        raised=tuple(Outcome("raised", level) for level in levels),
+        no_change=tuple(Outcome("no_change", level) for level in levels),
+        escalations=tuple(
+            EscalationRule(rule(e.id, e.when), e.to, e.to_judgement) for e in inst.escalations
+        ),
+        warnings=tuple(
+            WarningRule(
+                rule(w.id, w.when),
+                w.message.en,
+                w.requires_justification,
+                Outcome("warning", message=w.message.en),
+            )
+            for w in inst.warning_rules
+        ),
+        measures=measures,
+        measure_ids=tuple(sorted({r.measure for r in measures}, key=lambda m: order.get(m, size))),
+        catalogue=catalogue,
+        catalogue_order=order,
+        provenance=Provenance(inst.id, inst.version, inst.digest, __version__),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """What conditions may name, as the compiler needs it."""
+
+    primary: str
+    items: Mapping[str, ItemPlan]
+    domains: Mapping[str, tuple[str, ...]]
+    level_rank: Mapping[str, int]
+    levels: tuple[str, ...]
+
+
+def vocabulary(plan: Plan) -> Vocabulary:
+    """The vocabulary the plan's conditions were compiled against (for other algebras)."""
+    return Vocabulary(plan.primary, plan.items, plan.domains, plan.level_rank, plan.levels)
