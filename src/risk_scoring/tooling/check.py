@@ -548,10 +548,12 @@ def check_properties(
 
     Totality (every valid answer set from `risk_scoring.testing.answers` is assessed
     without error, to a level of the instrument, or to no level only when incomplete);
-    determinism (the same answers give byte-identical JSON); and, for actuarial and
+    determinism (the same answers give byte-identical JSON); for actuarial and
     checklist instruments, monotonicity (raising one item's answer never lowers the
-    level; items with a negative weight are left out). Needs Hypothesis; without it one
-    note says the properties were skipped.
+    level; items with a negative weight are left out); and equivalence (`score_frame`
+    of a frame of answers equals assessing its rows one by one). Needs Hypothesis;
+    without it one note says the properties were skipped. Equivalence needs pandas;
+    without it one note says so.
     """
     source = inst.origin or inst.id
     if document is None and inst.origin:
@@ -585,9 +587,9 @@ def check_properties(
         if hasattr(HealthCheck, name)
     ]
 
-    def decorate(test: Any) -> Any:
+    def decorate(test: Any, examples: int = max_examples) -> Any:
         configured = settings(
-            max_examples=max_examples,
+            max_examples=examples,
             database=None,
             deadline=None,
             derandomize=False,
@@ -643,10 +645,34 @@ def check_properties(
                 item_id,
             )
 
+    def equivalence(data: Any) -> None:
+        # Each example scores a small frame: a quarter of the examples (of up to 8 rows).
+        from ..analysis.equivalence import difference
+
+        complete = data.draw(st.booleans())
+        rows = data.draw(st.lists(answers(inst, complete=complete), min_size=1, max_size=8))
+        try:
+            found = difference(inst, rows)
+        except Exception as exc:
+            raise _PropertyFailed(
+                f"comparing score_frame with assess raised {type(exc).__name__}: {exc}: "
+                f"{_shown(rows)}"
+            ) from None
+        if found is not None:
+            first = found.splitlines()[0]
+            raise _PropertyFailed(f"score_frame differs from assess ({first}): {_shown(rows)}")
+
     runs = [("totality", totality), ("determinism", determinism)]
     if inst.kind != "spj":
         runs.append(("monotonicity", monotone))
     findings = []
+    try:
+        import pandas  # noqa: F401
+    except ImportError:  # pragma: no cover - pandas is in the frames and dev extras
+        message = "equivalence of score_frame and assess was not checked: install pandas"
+        findings.append(Finding("", message, source, *root, severity="note", stage="property"))
+    else:
+        runs.append(("equivalence", decorate(equivalence, max(1, max_examples // 4))))
     for name, run in runs:
         try:
             run()
