@@ -7,9 +7,13 @@
 first, then `--count` answer sets drawn from a seeded generator over the definition)
 and the JSON result, or the problems when the answers are refused. `compare` assesses
 the stored answers again and compares byte for byte; where the bytes differ it names
-the fields that differ, and with `--ignore trace` a difference only in `trace` counts
-as equal (the trace's JSON shape is outside the public contract). Fields the stored
-results lack (added since the snapshot) are not differences.
+the fields that differ. With `--ignore trace` a difference only in `trace` counts as
+equal (the trace's JSON shape is outside the public contract): every other field is
+then compared as canonical JSON (numbers keep int or float, keys keep their order),
+and the trace is compared field by field instead: the same steps, each with the kind,
+rule, outcome text and evidence texts the stored one has (`legacy_step`), and the
+stored JSON must read back (`Result.model_validate_json`) into the same result. Fields
+the stored results lack (added since the snapshot) are not differences.
 """
 
 from __future__ import annotations
@@ -123,6 +127,37 @@ def save(folder: Path, count: int, seed: int) -> None:
         print(f"{ident}: saved")
 
 
+def _canonical(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def legacy_step(step: dict[str, Any]) -> tuple[str, str, str, list[str]]:
+    """A trace step (stored in either shape) as (kind, rule, outcome text, evidence texts):
+    what the step said before outcomes and evidence were records."""
+    if isinstance(step.get("outcome"), str):
+        return step["kind"], step["rule"], step["outcome"], list(step["evidence"])
+    from pydantic import TypeAdapter
+
+    from risk_scoring.definition.evidence import MissingEvidence
+    from risk_scoring.definition.result import Step
+
+    record = TypeAdapter(Step).validate_python(step)
+    evidence = [e.id if isinstance(e, MissingEvidence) else str(e) for e in record.evidence]
+    return record.kind, record.rule, str(record.outcome), evidence
+
+
+def _trace_differences(before: list[Any], after: list[Any]) -> list[str]:
+    if len(before) != len(after):
+        return [f"{len(before)} steps before, {len(after)} now"]
+    found = []
+    for i, (old, new) in enumerate(zip(before, after, strict=True)):
+        was, now = legacy_step(old), legacy_step(new)
+        for name, a, b in zip(("kind", "rule", "outcome", "evidence"), was, now, strict=True):
+            if a != b:
+                found.append(f"step {i} {name}: {a!r} before, {b!r} now")
+    return found
+
+
 def compare(folder: Path, ignore: set[str]) -> int:
     differing = 0
     for ident in rs.list_instruments():
@@ -132,8 +167,9 @@ def compare(folder: Path, ignore: set[str]) -> int:
             print(f"{ident}: no snapshot")
             differing += 1
             continue
-        total = same = 0
+        total = same = steps = legacy_total = legacy_same = 0
         fields: dict[str, int] = {}
+        trace_problems: list[str] = []
         for line in path.read_text(encoding="utf-8").splitlines():
             stored = json.loads(line)
             total += 1
@@ -143,7 +179,25 @@ def compare(folder: Path, ignore: set[str]) -> int:
                 continue
             before, after = json.loads(stored["result"]), json.loads(now)
             # A field the stored result lacks is new since the snapshot, not a difference.
-            changed = sorted(k for k in before if before[k] != after.get(k) and k not in ignore)
+            changed = sorted(
+                k
+                for k in before
+                if _canonical(before[k]) != _canonical(after.get(k)) and k not in ignore
+            )
+            if "trace" in ignore and "problems" not in before and "problems" not in after:
+                found = _trace_differences(before["trace"], after["trace"])
+                steps += len(after["trace"])
+                trace_problems += found[:3]
+                if found:
+                    changed.append("trace (field by field)")
+                legacy_total += 1
+                again = json.loads(
+                    rs.Result.model_validate_json(stored["result"]).model_dump_json()
+                )
+                if any(_canonical(again.get(k)) != _canonical(after[k]) for k in before):
+                    changed.append("trace (stored JSON read back)")
+                else:
+                    legacy_same += 1
             if not changed:
                 same += 1
                 continue
@@ -152,6 +206,14 @@ def compare(folder: Path, ignore: set[str]) -> int:
         differing += total - same
         shown = ", ".join(f"{k} ({n})" for k, n in sorted(fields.items())) or "none"
         print(f"{path.name}: {same} of {total} identical; differing fields: {shown}")
+        if "trace" in ignore:
+            print(
+                f"  trace compared field by field: {steps} steps, "
+                f"{len(trace_problems)} differences; stored JSON read back equal to "
+                f"today's result: {legacy_same} of {legacy_total}"
+            )
+            for problem in trace_problems[:10]:
+                print(f"    {problem}")
     return 1 if differing else 0
 
 
