@@ -3,8 +3,7 @@
 `risk_scoring.testing.instruments()` draws definitions of all three kinds over the whole
 condition language; each one loads, every valid answer set for it is assessed, twice
 alike, and a scored one drawn with `monotone=True` never loses a level when an answer
-rises. `score_frame` should equal `assess` row by row on them too; today it does not
-always (see the xfail reasons), and the engine rewrite of issue 10 is to make it so.
+rises, and `score_frame` equals `assess` row by row on them.
 """
 
 from __future__ import annotations
@@ -15,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, Phase, assume, example, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 import risk_scoring as rs
 from risk_scoring.definition import references
+from risk_scoring.definition.evidence import MissingEvidence
 from risk_scoring.definition.instrument import Instrument, Kind
 from risk_scoring.definition.loading import digest, load_catalogue
 from risk_scoring.testing import answers, higher_answer, instrument_from, instruments
@@ -129,12 +129,6 @@ def test_answers_respect_a_negative_maximum_without_a_minimum(data: st.DataObjec
     assert inst.assess(raw).context["n"] == raw["context"]["n"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 10: scoring.py splits 'judgements.<id>' on the first dot, so a missing "
-    "judgement 'imm.inent' is reported as 'imm' (warning and trace); the engine rewrite "
-    "fixes it and removes this mark",
-)
 def test_a_missing_dotted_judgement_is_named_in_full(write_yaml: MakeFile) -> None:
     text = TINY_SPJ.replace("imminent", "imm.inent")
     inst = rs.load_instrument(write_yaml(text))
@@ -144,7 +138,7 @@ def test_a_missing_dotted_judgement_is_named_in_full(write_yaml: MakeFile) -> No
     assert result.level is None
     assert result.missing == ["judgements.imm.inent"]
     step = next(s for s in result.trace if s.rule == "no-judgements")
-    assert step.evidence == ("imm.inent",)
+    assert step.evidence == (MissingEvidence("judgements", "imm.inent"),)
     assert result.warnings == ["no level without the summary judgements: imm.inent"]
 
 
@@ -300,7 +294,7 @@ def _instrument_and_rows(draw: st.DrawFn) -> tuple[dict[str, Any], list[dict[str
     return definition, draw(st.lists(answers(inst, complete=complete), min_size=1, max_size=8))
 
 
-# A missing dotted level_from judgement: assess names it 'imm', score_frame 'imm.inent'.
+# A missing dotted level_from judgement (assess once named it 'imm').
 DOTTED_JUDGEMENT = {
     **TINY,
     "kind": "spj",
@@ -308,7 +302,7 @@ DOTTED_JUDGEMENT = {
     "scoring": {"level_from": ["imm.inent"]},
     "levels": [{"id": level["id"], "title": T, "description": T} for level in TINY["levels"]],
 }
-# Item "A" rated in dimension "x", and an item "A.x": both are the frame column "A.x".
+# Item "A" rated in dimension "x", and an item "A.x": the frame columns "A.x" and "A%2Ex".
 TWIN_COLUMN = {
     **TINY,
     "items": [
@@ -321,15 +315,7 @@ TWIN_COLUMN = {
 }
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="score_frame is a second engine (issue 10): a missing dotted level_from "
-    "judgement is named in full in its warning but cut at the dot by assess; an item "
-    "named '<item>.<dimension>' shares a frame column with that item's dimension",
-)
-# Without shrinking while it is expected to fail (shrinking a failure costs ~20 s); when
-# the mark goes, drop `phases` too, so that a failure is shrunk to a small reproducer.
-@settings(SETTINGS, phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@SETTINGS
 @given(case=_instrument_and_rows())
 @example(case=(DOTTED_JUDGEMENT, [{"items": {"I": "N"}}]))
 @example(case=(TWIN_COLUMN, [{"items": {"A": {"a": "N", "x": "Y"}, "A.x": "N"}}]))
@@ -346,24 +332,3 @@ def _assert_same_frames(definition: dict[str, Any], rows: list[dict[str, Any]]) 
     inst = instrument_from(definition)
     expected = to_frame([inst.assess(row) for row in rows], instrument=inst)
     pd.testing.assert_frame_equal(score_frame(inst, answers_to_frame(inst, rows)), expected)
-
-
-def _known_disagreement(definition: dict[str, Any]) -> bool:
-    """Whether `definition` has one of the two causes the xfail above names."""
-    dotted = any("." in name for name in definition.get("scoring", {}).get("level_from", ()))
-    items = [item["id"] for item in definition["items"]]
-    names = [*items, *(f"{i}.{d['id']}" for i in items for d in definition["dimensions"][1:])]
-    names += [f"context.{f['id']}" for f in definition.get("context", ())]
-    names += [f"judgements.{j['id']}" for j in definition.get("judgements", ())]
-    names += ["case_ref", "assessed_on", "justification"]
-    return dotted or len(set(names)) < len(names)
-
-
-@SETTINGS
-@given(case=_instrument_and_rows())
-def test_score_frame_equals_assess_where_no_known_cause_of_disagreement_applies(
-    case: tuple[dict[str, Any], list[dict[str, Any]]],
-) -> None:
-    """Guards the rest of score_frame until the rewrite; then the property above covers it."""
-    assume(not _known_disagreement(case[0]))
-    _assert_same_frames(*case)

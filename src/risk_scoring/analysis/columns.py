@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from ..definition.evidence import encode
 from ..definition.instrument import PRIORITIES, Instrument
 from ..definition.loading import load_instrument
 from ..engine.plan import Plan, plan_of
@@ -74,8 +75,33 @@ class Layout:
     answers: tuple[str, ...]
 
 
+_RESERVED = frozenset({"context", "judgements", *META})
+_SUMMARY = frozenset({"points", "omitted"})
+
+
+def _part(text: str, reserved: frozenset[str]) -> str:
+    """`text` percent-encoded (``%``, ``.``, ``=``), its first letter too if reserved."""
+    shown = encode(text)
+    return f"%{ord(shown[0]):02X}{shown[1:]}" if shown in reserved else shown
+
+
 def column_name(item: str, dim: str, primary: bool) -> str:
-    return item if primary else f"{item}.{dim}"
+    """An item's column: its id for the primary dimension, ``<id>.<dimension>`` else.
+
+    Ids are percent-encoded as in evidence (``A.x`` is ``A%2Ex``), and an item named
+    ``context``, ``judgements`` or like a case column has its first letter encoded, so
+    no two columns share a name.
+    """
+    head = _part(item, _RESERVED)
+    return head if primary else f"{head}.{encode(dim)}"
+
+
+def domain_column(domain: str, value: str, *, summary: bool = False) -> str:
+    """A result column of a domain: ``domain.<domain>.<value>`` for how many items took
+    `value`, or with ``summary=True`` ``domain.<domain>.points`` / ``.omitted`` (a value
+    of that name has its first letter encoded)."""
+    shown = value if summary else _part(value, _SUMMARY)
+    return f"domain.{encode(domain)}.{shown}"
 
 
 @lru_cache(maxsize=64)
@@ -101,8 +127,11 @@ def layout(plan: Plan) -> Layout:
     output = [*META[:2], *PROVENANCE, "level", "score", "complete"]
     output += ["missing", "warnings", "measures", *(f"measure.{m}" for m in plan.measure_ids)]
     for domain, values in domain_values.items():
-        output += [f"domain.{domain}.{v}" for v in values]
-        output += [f"domain.{domain}.points", f"domain.{domain}.omitted"]
+        output += [domain_column(domain, v) for v in values]
+        output += [
+            domain_column(domain, "points", summary=True),
+            domain_column(domain, "omitted", summary=True),
+        ]
     context = {f"context.{f}": f for f in plan.context}
     judgements = {f"judgements.{j}": j for j in plan.judgements}
     return Layout(

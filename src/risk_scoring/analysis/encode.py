@@ -181,7 +181,7 @@ def _item(
     if primary is None:
         primary = codes[(item.id, plan.primary)] = np.full(n, -1, dtype=np.int8)
     # Each distinct pattern of given and missing cells, checked as `assess` checks it.
-    where = {item.path: item.id}
+    where = {item.path: column_name(item.id, plan.primary, True)}
     for dim in plan.dimensions:
         where[f"{item.path}.{dim}"] = column_name(item.id, dim, dim == plan.primary)
     for pattern, rows in _patterns(present, n):
@@ -194,7 +194,7 @@ def _item(
         found: list[Problem] = []
         rating = item_rating(plan, item, answer, {}, found)
         for problem in found:
-            problems.add(where.get(problem.path, item.id), problem, rows)
+            problems.add(where.get(problem.path, where[item.path]), problem, rows)
             bad |= rows
         if answer is None and rating is not None and plan.primary in rating:
             primary[rows] = item.values[plan.primary].index(rating[plan.primary])

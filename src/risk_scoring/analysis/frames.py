@@ -323,7 +323,7 @@ def _check_columns(
         item = plan.items[ident]
         if item.required and item.default is None and not any(c.name in names for c in cols):
             message = f"no such column; every row needs it, {expected(cols[0].values)}"
-            problems.append(Problem(ident, message, code="missing_column"))
+            problems.append(Problem(cols[0].name, message, code="missing_column"))
     for name, field in lay.context.items():
         spec = plan.context[field]
         if spec.required and name not in names:

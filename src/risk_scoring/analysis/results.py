@@ -17,6 +17,7 @@ from .columns import (
     Cat,
     Layout,
     blank,
+    domain_column,
     finish,
     instrument,
     layout,
@@ -53,9 +54,9 @@ def values(plan: Plan, lay: Layout, result: Result) -> dict[str, Any]:
     for domain, shown in lay.domain_values.items():
         summary = summaries[domain]
         for v in shown:
-            out[f"domain.{domain}.{v}"] = summary.counts.get(v, 0)
-        out[f"domain.{domain}.points"] = float(summary.points)
-        out[f"domain.{domain}.omitted"] = summary.omitted
+            out[domain_column(domain, v)] = summary.counts.get(v, 0)
+        out[domain_column(domain, "points", summary=True)] = float(summary.points)
+        out[domain_column(domain, "omitted", summary=True)] = summary.omitted
     return out
 
 

@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..engine.plan import Plan
-from .columns import Layout
+from .columns import Layout, domain_column
 
 if TYPE_CHECKING:
     from .vector import Env
@@ -26,9 +26,9 @@ def allocate(lay: Layout, n: int, out: dict[str, Any]) -> None:
 
     for domain, values in lay.domain_values.items():
         for value in values:
-            out[f"domain.{domain}.{value}"] = np.zeros(n, dtype=np.int64)
-        out[f"domain.{domain}.points"] = np.zeros(n, dtype=np.float64)
-        out[f"domain.{domain}.omitted"] = np.zeros(n, dtype=np.int64)
+            out[domain_column(domain, value)] = np.zeros(n, dtype=np.int64)
+        out[domain_column(domain, "points", summary=True)] = np.zeros(n, dtype=np.float64)
+        out[domain_column(domain, "omitted", summary=True)] = np.zeros(n, dtype=np.int64)
 
 
 @lru_cache(maxsize=64)
@@ -85,7 +85,7 @@ def domains(
                 subtotal += counts[value] * p
         total += subtotal
         for value, count in counts.items():
-            out[f"domain.{domain}.{value}"][start:stop] = count
-        out[f"domain.{domain}.points"][start:stop] = subtotal
-        out[f"domain.{domain}.omitted"][start:stop] = omitted
+            out[domain_column(domain, value)][start:stop] = count
+        out[domain_column(domain, "points", summary=True)][start:stop] = subtotal
+        out[domain_column(domain, "omitted", summary=True)][start:stop] = omitted
     return total, unknown
