@@ -203,6 +203,7 @@ def score_columns(plan: Plan, lay: Layout, enc: Encoded) -> dict[str, Any]:
     for m in plan.measure_ids:
         out[f"measure.{m}"] = Cat(np.full(n, -1, dtype=np.int8), PRIORITY_ORDER, True)
     allocate(lay, n, out)
+    memo: dict[int, tuple[tuple[str, ...], Any]] = {}
     for start in range(0, n, CHUNK):
         stop = min(n, start + CHUNK)
         env = Env(
@@ -213,6 +214,7 @@ def score_columns(plan: Plan, lay: Layout, enc: Encoded) -> dict[str, Any]:
         )
         total, unknown = domains(plan, lay, env, out, start, stop)
         _chunk(plan, rules, enc, env, total, unknown, out, start, stop)
+        _measures(plan, rules, env, out, start, stop, memo)
     return out
 
 
@@ -256,7 +258,6 @@ def _chunk(
     out["complete"][start:stop] = np.array(complete, dtype=bool)[combo]
     out["level"].codes[start:stop] = env.level
     out["score"][start:stop] = env.score
-    _measures(plan, rules, env, out, start, stop)
 
 
 def _spread_rank(prefix: Any, prefixes: list[Scored], n: int) -> Any:
@@ -337,21 +338,38 @@ def _bands(
 
 
 def _measures(
-    plan: Plan, rules: Compiled, env: Env, out: dict[str, Any], start: int, stop: int
+    plan: Plan,
+    rules: Compiled,
+    env: Env,
+    out: dict[str, Any],
+    start: int,
+    stop: int,
+    memo: dict[int, tuple[tuple[str, ...], Any]],
 ) -> None:
+    """The measure merge, once per distinct set of rules that fired (over all chunks)."""
     import numpy as np
+    import pandas as pd
 
     fired = [rule(env) for rule in rules.measures]
-    combo, rows = groups(fired, env.n)
+    key = np.zeros(env.n, dtype=object if len(fired) > 62 else np.int64)
+    for bit, holds in enumerate(fired):
+        key += holds.astype(key.dtype) << bit
+    inverse, seen = pd.factorize(key)
     ids = []
-    priorities: dict[str, list[int]] = {m: [] for m in plan.measure_ids}
-    for row in rows:
-        pairs = [(r, ()) for r, bit in zip(plan.measures, row, strict=True) if bit]
-        merged = decide.merge(pairs)
-        ids.append(tuple(m.id for m in merged))
-        given = {m.id: m.priority for m in merged}
-        for m, found in priorities.items():
-            found.append(PRIORITY_ORDER.index(given[m]) if m in given else -1)
-    out["measures"][start:stop] = object_array(ids)[combo]
-    for m, found in priorities.items():
-        out[f"measure.{m}"].codes[start:stop] = np.array(found, dtype=np.int8)[combo]
+    codes = []
+    for k in seen.tolist():
+        found = memo.get(k)
+        if found is None:
+            chosen = [r for bit, r in enumerate(plan.measures) if k >> bit & 1]
+            merged = decide.ranked(chosen)
+            given = {r.measure: PRIORITY_ORDER.index(r.priority) for r, _ in merged}
+            row = np.array([given.get(m, -1) for m in plan.measure_ids], dtype=np.int8)
+            found = memo[k] = (tuple(r.measure for r, _ in merged), row)
+        ids.append(found[0])
+        codes.append(found[1])
+    if not len(seen):
+        return
+    out["measures"][start:stop] = object_array(ids)[inverse]
+    table = np.stack(codes)[inverse]
+    for column, m in enumerate(plan.measure_ids):
+        out[f"measure.{m}"].codes[start:stop] = table[:, column]

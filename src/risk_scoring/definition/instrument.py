@@ -6,7 +6,7 @@ each one. Cross-references between parts are checked by `references.py` at load 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -24,6 +24,7 @@ Priority = Literal["urgent", "high", "consider"]
 PRIORITIES: tuple[Priority, ...] = ("urgent", "high", "consider")
 
 _ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+_ASSESS: list[Callable[[Instrument, Mapping[str, Any]], Result]] = []
 
 
 class Source(Model):
@@ -240,9 +241,11 @@ class Instrument(Model):
 
         Raises `AnswerError` listing every problem with the answers.
         """
-        from ..engine.assessment import assess
+        if not _ASSESS:  # imported once: an import statement per call costs a lookup
+            from ..engine.assessment import assess
 
-        return assess(self, answers)
+            _ASSESS.append(assess)
+        return _ASSESS[0](self, answers)
 
     def _repr_html_(self) -> str:
         from ..report.cards import instrument_html

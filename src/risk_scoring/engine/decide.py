@@ -39,6 +39,7 @@ __all__ = [
     "no_judgements_message",
     "over_limit",
     "prorate",
+    "ranked",
     "too_many_unknown_message",
     "warn",
 ]
@@ -47,6 +48,7 @@ Found = tuple[Evidence, ...]
 new_step = maker(Step)
 new_reason = maker(Reason)
 new_measure = maker(RecommendedMeasure)
+new_outcome = maker(Outcome)
 
 
 @dataclass(slots=True)
@@ -89,10 +91,10 @@ def bands(plan: Plan, total: float, unknown: Sequence[str]) -> Scored:
     Within the policy's limit only the number of unknown items matters (the ids are
     named in the trace); past it they are named in `missing` and the warning.
     """
-    trace = [new_step("total", "sum", Outcome("total", value=total), ())]
+    trace = [new_step("total", "sum", new_outcome("total", None, total, None), ())]
     if unknown:
         evidence = _unknown_evidence(plan, unknown)
-        outcome = Outcome("unknown", value=len(unknown))
+        outcome = new_outcome("unknown", None, len(unknown), None)
         trace.append(new_step("missing", "unknown", outcome, evidence))
     if over_limit(plan, len(unknown)):
         limit = plan.max_unknown or 0
@@ -103,7 +105,7 @@ def bands(plan: Plan, total: float, unknown: Sequence[str]) -> Scored:
         return Scored(None, None, False, [f"items.{i}" for i in unknown], [message], trace)
     if plan.prorate and unknown:
         total = prorate(total, len(plan.items), len(unknown))
-        trace.append(new_step("total", "prorate", Outcome("prorated", value=total), ()))
+        trace.append(new_step("total", "prorate", new_outcome("prorated", None, total, None), ()))
     rank = band(plan, total)
     evidence = (ScoreEvidence(total),)
     trace.append(new_step("band", plan.levels[rank], plan.band_outcomes[rank], evidence))
@@ -140,9 +142,11 @@ def judged(
 ) -> Scored:
     """spj instruments: the research total, and the level from the judgements (the
     level, completeness, `missing` and warning depend on `judgements` alone)."""
-    trace = [new_step("total", "research_total", Outcome("research_total", value=total), ())]
+    trace = [
+        new_step("total", "research_total", new_outcome("research_total", None, total, None), ())
+    ]
     if omitted:
-        outcome = Outcome("omitted", value=len(omitted))
+        outcome = new_outcome("omitted", None, len(omitted), None)
         trace.append(new_step("missing", "omitted", outcome, _unknown_evidence(plan, omitted)))
     names = plan.level_from
     absent = [name for name in names if name not in judgements]
@@ -177,26 +181,37 @@ def warn(
                 scored.missing.append("justification")
 
 
-def merge(fired: Iterable[tuple[MeasureRule, Found]]) -> list[RecommendedMeasure]:
-    """The recommended measures from the measure rules that fired, with their reasons."""
+def ranked(fired: Sequence[MeasureRule]) -> list[tuple[MeasureRule, list[int]]]:
+    """The measures the rules that fired recommend, in order: for each, the rule that
+    gives its priority (the most urgent; the first of equals) and the positions in
+    `fired` of every rule that recommends it. Ordered by priority, then catalogue."""
     best: dict[str, MeasureRule] = {}
-    reasons: dict[str, list[Reason]] = {}
-    for rule, evidence in fired:
+    which: dict[str, list[int]] = {}
+    for at, rule in enumerate(fired):
         if rule.key is None:
             raise KeyError(rule.measure)  # not in the catalogue
-        reason = new_reason(rule.rule.id, evidence)
         measure = rule.measure
         found = best.get(measure)
         if found is None:
             best[measure] = rule
-            reasons[measure] = [reason]
+            which[measure] = [at]
         else:
-            reasons[measure].append(reason)
+            which[measure].append(at)
             if rule.urgency < found.urgency:
                 best[measure] = rule
-    if len(best) > 1:
-        ranked = {rule.key or 0: measure for measure, rule in best.items()}
-        order = [ranked[key] for key in sorted(ranked)]
-    else:
-        order = list(best)
-    return [new_measure(m, best[m].priority, reasons[m]) for m in order]
+    if len(best) < 2:
+        return [(rule, which[m]) for m, rule in best.items()]
+    by_key = {rule.key: rule for rule in best.values()}
+    return [(by_key[key], which[by_key[key].measure]) for key in sorted(by_key)]  # type: ignore[type-var]
+
+
+def merge(fired: Sequence[tuple[MeasureRule, Found]]) -> list[RecommendedMeasure]:
+    """The recommended measures from the measure rules that fired, with their reasons."""
+    out = []
+    for rule, positions in ranked([r for r, _ in fired]):
+        reasons = []
+        for at in positions:
+            why, evidence = fired[at]
+            reasons.append(new_reason(why.rule.id, evidence))
+        out.append(new_measure(rule.measure, rule.priority, reasons))
+    return out

@@ -2,7 +2,8 @@
 
 Each measure appears once, at the most urgent priority any rule gave it, with every
 rule that fired as a reason; the order is priority, then catalogue order (the merge is
-`risk_scoring.engine.decide.merge`, shared with the column engine).
+`risk_scoring.engine.decide.merge`, shared with the column engine). Rules that share a
+condition have it evaluated once.
 """
 
 from __future__ import annotations
@@ -17,6 +18,5 @@ __all__ = ["recommend"]
 
 def recommend(plan: Plan, facts: Facts) -> list[RecommendedMeasure]:
     """The recommended measures for `facts`, each with the rules that fired for it."""
-    return merge(
-        [(rule, ev) for rule in plan.measures if (ev := rule.rule.holds(facts)) is not None]
-    )
+    found = [condition(facts) for condition in plan.measure_conditions]
+    return merge([(rule, ev) for rule, i in plan.measure_slots if (ev := found[i]) is not None])

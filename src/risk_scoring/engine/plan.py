@@ -38,6 +38,11 @@ _FULL_LIMIT = 512
 most this many; beyond that the fast reader checks the dimensions one by one."""
 
 
+Tally = tuple[str, "float | None", bool]
+"""What one primary value adds to its domain: (the value, its points times the item's
+weight or None, whether it is an unknown value)."""
+
+
 @dataclass(frozen=True, slots=True)
 class ItemPlan:
     """One item: what each dimension allows, what the primary value is worth."""
@@ -59,9 +64,11 @@ class ItemPlan:
     unknown: frozenset[str]
     evidence: Mapping[str, Mapping[str, ItemEvidence]]
     """Dimension id → value → the evidence record ``item.dimension=value``."""
-    full: Mapping[tuple[str, ...], dict[str, str]] | None
+    tally: Mapping[str, Tally]
+    """Primary value → what it adds to the domain summary (for a bare value)."""
+    full: Mapping[tuple[str, ...], tuple[dict[str, str], Tally]] | None
     """Every rating with a value in each dimension (values in dimension order) → the
-    normalised rating, or None when there are too many."""
+    normalised rating and its tally, or None when there are too many."""
     missing: MissingEvidence
 
 
@@ -136,6 +143,9 @@ class Plan:
     """Whether walking the domains in order visits the items in instrument order."""
     context: Mapping[str, ContextPlan]
     context_ids: frozenset[str]
+    context_template: Mapping[str, None]
+    """Every context field, not given: what normalised context starts from."""
+    required_context: tuple[str, ...]
     judgements: Mapping[str, str]
     """Judgement id → its type (``level`` or ``text``), in instrument order."""
     judgement_ids: frozenset[str]
@@ -157,6 +167,10 @@ class Plan:
     escalations: tuple[EscalationRule, ...]
     warnings: tuple[WarningRule, ...]
     measures: tuple[MeasureRule, ...]
+    measure_conditions: tuple[Compiled, ...]
+    """The measure rules' distinct conditions (rules often share one), each once."""
+    measure_slots: tuple[tuple[MeasureRule, int], ...]
+    """Each measure rule with the index of its condition in `measure_conditions`."""
     measure_ids: tuple[str, ...]
     """The measures the rules can recommend, in catalogue order."""
     catalogue: Catalogue
@@ -193,6 +207,8 @@ def _items(inst: Instrument) -> dict[str, ItemPlan]:
             dim: {v: ItemEvidence(item.id, dim, v) for v in vals} for dim, vals in values.items()
         }
         others = tuple((d.id, allowed[d.id], d.required) for d in inst.dimensions[1:])
+        unknown = frozenset(v.id for v in scale.values if v.unknown)
+        tally = {v: (v, p, v in unknown) for v, p in points.items()}
         out[item.id] = ItemPlan(
             id=item.id,
             domain=item.domain,
@@ -204,22 +220,25 @@ def _items(inst: Instrument) -> dict[str, ItemPlan]:
             primary=allowed[primary.id],
             others=others,
             points=points,
-            unknown=frozenset(v.id for v in scale.values if v.unknown),
+            unknown=unknown,
             evidence=evidence,
-            full=_full(values),
+            tally=tally,
+            full=_full(values, tally),
             missing=MissingEvidence("items", item.id),
         )
     return out
 
 
-def _full(values: Mapping[str, tuple[str, ...]]) -> dict[tuple[str, ...], dict[str, str]] | None:
+def _full(
+    values: Mapping[str, tuple[str, ...]], tally: Mapping[str, Tally]
+) -> dict[tuple[str, ...], tuple[dict[str, str], Tally]] | None:
     if math.prod(len(v) for v in values.values()) > _FULL_LIMIT:
         return None
     combos: list[tuple[str, ...]] = [()]
     for vals in values.values():
         combos = [(*c, v) for c in combos for v in vals]
     dims = tuple(values)
-    return {combo: dict(zip(dims, combo, strict=True)) for combo in combos}
+    return {c: (dict(zip(dims, c, strict=True)), tally[c[0]]) for c in combos}
 
 
 def _build(inst: Instrument) -> Plan:
@@ -249,6 +268,9 @@ def _build(inst: Instrument) -> Plan:
         )
         for r in inst.measure_rules
     )
+    distinct: dict[object, int] = {}
+    slots = tuple((m, distinct.setdefault(m.rule.when, len(distinct))) for m in measures)
+    conditions = [compile_row(when, vocab) for when in distinct]  # type: ignore[arg-type]
     policy = inst.scoring.missing
     names = inst.scoring.level_from
     return Plan(
@@ -279,6 +301,8 @@ def _build(inst: Instrument) -> Plan:
             for f in inst.context
         },
         context_ids=frozenset(f.id for f in inst.context),
+        context_template=dict.fromkeys(f.id for f in inst.context),
+        required_context=tuple(f.id for f in inst.context if f.required),
         judgements={j.id: j.type for j in inst.judgements},
         judgement_ids=frozenset(j.id for j in inst.judgements),
         text_judgements=any(j.type == "text" for j in inst.judgements),
@@ -317,6 +341,8 @@ def _build(inst: Instrument) -> Plan:
             for w in inst.warning_rules
         ),
         measures=measures,
+        measure_conditions=tuple(conditions),
+        measure_slots=slots,
         measure_ids=tuple(sorted({r.measure for r in measures}, key=lambda m: order.get(m, size))),
         catalogue=catalogue,
         catalogue_order=order,

@@ -118,38 +118,41 @@ def _read(plan: Plan, raw: Mapping[str, Any]) -> Read | None:
         subtotal = 0.0
         omitted = 0
         for item in members:
-            given = get(item.id)
+            ident = item.id
+            given = get(ident)
             kind = given.__class__
             if kind is dict:
                 full = item.full
                 if full is not None and len(given) == width and tuple(given) == dims:
-                    template = full.get(tuple(given.values()))
-                    if template is None:
+                    entry = full.get(tuple(given.values()))
+                    if entry is None:
                         return None
-                    rating = template.copy()
+                    template, tally = entry
+                    ratings[ident] = template.copy()
                 else:
                     rating = _rating(item, given, primary, notes)
                     if rating is None:
                         return None
-                value = rating[primary]
+                    ratings[ident] = rating
+                    tally = item.tally[rating[primary]]
             elif kind is str:
-                if given not in item.primary:
+                bare = item.tally.get(given)
+                if bare is None:
                     return None
-                value = given
-                rating = {primary: value}
+                tally = bare
+                ratings[ident] = {primary: given}
             elif given is None and item.default is not None:
-                value = item.default
-                rating = {primary: value}
+                tally = item.tally[item.default]
+                ratings[ident] = {primary: item.default}
             else:
                 return None
-            ratings[item.id] = rating
+            value, points, gone = tally
             counts[value] = counts.get(value, 0) + 1
-            points = item.points[value]
             if points is not None:
                 subtotal += points
-            elif value in item.unknown:
+            elif gone:
                 omitted += 1
-                unknown.append(item.id)
+                unknown.append(ident)
         total += subtotal
         tallies[domain] = counts
         domains.append(new_domain(domain, len(members), counts, subtotal, omitted))
@@ -216,23 +219,25 @@ def _read(plan: Plan, raw: Mapping[str, Any]) -> Read | None:
 
 
 def _context(plan: Plan, raw: Any) -> dict[str, Any] | None:
+    """Every context field (None when not given), checking only the fields given."""
+    out = dict(plan.context_template)
     if raw is None:
         raw = {}
     elif raw.__class__ is not dict or not raw.keys() <= plan.context_ids:
         return None
-    out: dict[str, Any] = {}
-    for ident, field in plan.context.items():
-        value = raw.get(ident)
+    fields = plan.context
+    for ident, value in raw.items():
         if value is None:
-            if field.required:
-                return None
-        elif field.type == "bool":
+            continue
+        field = fields[ident]
+        kind = field.type
+        if kind == "bool":
             if value.__class__ is not bool:
                 return None
-        elif field.type == "int":
+        elif kind == "int":
             if value.__class__ is not int or not field.low <= value <= field.high:
                 return None
-        elif field.type == "choice":
+        elif kind == "choice":
             if value.__class__ is not str or value not in field.choices:
                 return None
         else:
@@ -241,6 +246,9 @@ def _context(plan: Plan, raw: Any) -> dict[str, Any] | None:
             if problems:
                 return None
         out[ident] = value
+    for ident in plan.required_context:
+        if out[ident] is None:
+            return None
     return out
 
 
