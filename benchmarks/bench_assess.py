@@ -1,20 +1,31 @@
-"""Assessments per second, against a hand-written scorer of the same rules (SPEC §5).
+"""Assessments per second, against two baselines that do the job without the library.
 
-Targets: `inst.assess(answers)` on sara-v3 with all 24 items rated at >= 50,000 per
-second on one core, and at most 3x the time of a plain-Python scorer that hard-codes
-the same validation, total, level, warning and measure rules. Run with
-`make bench` or `python benchmarks/bench_assess.py`.
+Targets (SPEC §5), every figure measured in the same run, each the best of several
+rounds that take turns so that a busy machine slows all of them alike:
+
+- `inst.assess(answers)` on sara-v3 with all 24 items rated: >= 40,000 per second;
+  dash and danger-assessment: >= 60,000 per second;
+- sara-v3: at most 1.5x the time of `hand_sara`, a plain-Python scorer that hard-codes
+  the same validation, domains, level, warnings and measures with their evidence;
+- sara-v3: at most 2.5x the time of `SaraAnswers`, the instrument written the way a
+  Python developer would without this library: a pydantic model with one field of
+  `Literal` values per item, and a computed score and level (validate + score).
+
+Run with `make bench` or `python benchmarks/bench_assess.py [--rounds N]`. Exit status
+1 when a target is missed (the figures are printed either way).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import platform
 import sys
 import timeit
 from collections.abc import Callable, Mapping
-from functools import partial
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 import risk_scoring as rs
 
@@ -25,9 +36,22 @@ SARA_ITEMS = [f"N{i}" for i in range(1, 9)] + [f"P{i}" for i in range(1, 11)]
 SARA_ITEMS += [f"V{i}" for i in range(1, 7)]
 URGENCY = {"urgent": 0, "high": 1, "consider": 2}
 SARA_DOMAIN = {item: item[0] for item in SARA_ITEMS}
+SARA_FLAGS = (
+    "children_in_household",
+    "victim_pregnant",
+    "shares_home",
+    "firearms_access",
+    "order_in_force",
+    "order_breach_suspected",
+    "open_criminal_case",
+    "interpreter_needed",
+)
+SARA_JUDGEMENTS = ("case_prioritization", "serious_harm", "imminent_violence")
 DASH_ITEMS = [str(n) for n in range(1, 25)]
 DASH_LEVELS = ("standard", "medium", "high")
 CATALOGUE = rs.load_catalogue().order
+TARGETS = {"sara-v3": 40_000, "dash": 60_000, "danger-assessment": 60_000}
+HAND_RATIO, PYDANTIC_RATIO = 1.5, 2.5
 
 
 def sara_answers() -> dict[str, Any]:
@@ -55,15 +79,16 @@ def dash_answers() -> dict[str, Any]:
     return {"items": items, "context": {"incidents_last_12_months": 3}}
 
 
-def hand_sara(answers: Mapping[str, Any]) -> dict[str, Any]:
-    """sara-v3's rules written out by hand: the baseline the engine is compared with.
+def danger_answers() -> dict[str, Any]:
+    """A Danger Assessment case: every question answered, some yes."""
+    inst = rs.load_instrument("danger-assessment")
+    yes = {"1", "3", "4", "8", "10", "13", "16"}
+    return {"items": {i.id: "yes" if i.id in yes else "no" for i in inst.items}}
 
-    It does the same job as the engine: checks every answer, keeps the ratings and
-    notes, sums the research total per domain, takes the level from the judgement, and
-    gives each warning and measure with the answers that triggered it.
-    """
-    raw = answers["items"]
-    errors = [key for key in raw if key not in SARA_DOMAIN]
+
+def _sara_ratings(
+    raw: Mapping[str, Any], errors: list[str]
+) -> tuple[dict[str, Any], dict[str, str]]:
     ratings: dict[str, dict[str, str]] = {}
     notes = {}
     for item in SARA_ITEMS:
@@ -83,14 +108,41 @@ def hand_sara(answers: Mapping[str, Any]) -> dict[str, Any]:
         if "note" in given:
             notes[item] = given["note"]
         ratings[item] = rating
-    ctx = answers.get("context", {})
+    return ratings, notes
+
+
+def hand_sara(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """sara-v3's rules written out by hand: the baseline the engine is compared with.
+
+    It does the same job as the engine: checks every answer, keeps the ratings and
+    notes, sums the research total per domain, takes the level from the judgement, and
+    gives each warning and measure with the answers that triggered it.
+    """
+    raw = answers["items"]
+    errors = [key for key in raw if key not in SARA_DOMAIN]
+    ratings, notes = _sara_ratings(raw, errors)
+    given_ctx = answers.get("context", {})
+    ctx: dict[str, Any] = {}
+    for key, value in given_ctx.items():
+        if key in SARA_FLAGS:
+            if not isinstance(value, bool):
+                errors.append(key)
+        elif key == "incidents_last_12_months":
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                errors.append(key)
+        elif key == "victim_risk_view":
+            if value not in LEVELS:
+                errors.append(key)
+        elif key != "victim_wishes" or not isinstance(value, str):
+            errors.append(key)
+        ctx[key] = value
     j = answers.get("judgements", {})
     for key, value in j.items():
-        if (
-            key not in ("case_prioritization", "serious_harm", "imminent_violence")
-            or value not in LEVELS
-        ):
+        if key not in SARA_JUDGEMENTS or value not in LEVELS:
             errors.append(key)
+    justification = answers.get("justification")
+    if justification is not None and not isinstance(justification, str):
+        errors.append("justification")
     if errors:
         raise ValueError(errors)
     total = 0
@@ -109,17 +161,23 @@ def hand_sara(answers: Mapping[str, Any]) -> dict[str, Any]:
     harm, imminent = j.get("serious_harm"), j.get("imminent_violence")
     recent = {item: r["recent"] for item, r in ratings.items()}
     warnings = []
+    blocking = False
     if harm == "low" and recent["N5"] == "Y":
         warnings.append(("serious-harm-low-with-severe-ipv", ["serious_harm=low", "N5=Y"]))
+        blocking = True
     if imminent == "low" and recent["N7"] == "Y":
         warnings.append(("imminent-low-with-escalating-ipv", ["imminent_violence=low", "N7=Y"]))
+        blocking = True
     if level in ("low", "moderate") and "high" in (harm, imminent):
         warnings.append(("prioritization-below-high-risk", [f"case_prioritization={level}"]))
+        blocking = True
     omitted = [item for item, value in recent.items() if value == "O"]
     if len(omitted) >= 6:
         warnings.append(("many-omitted", omitted))
     if ctx.get("victim_pregnant") is True and harm == "low":
         warnings.append(("pregnant-serious-harm-low", ["victim_pregnant", "serious_harm=low"]))
+    if ctx.get("victim_risk_view") == "high" and level == "low":
+        warnings.append(("victim-view-above-priority", ["victim_risk_view", "level"]))
     fired: dict[str, list[Any]] = {}
 
     def add(measure: str, priority: str, rule: str, evidence: list[str]) -> None:
@@ -130,18 +188,31 @@ def hand_sara(answers: Mapping[str, Any]) -> dict[str, Any]:
         if URGENCY[priority] < URGENCY[fired[measure][0]]:
             fired[measure][0] = priority
 
+    case = ctx.get("open_criminal_case") is True
     if level is not None:
         add("sikkerhetsrad", "high", "safety-advice", ["level"])
     if imminent == "high":
-        evidence = ["imminent_violence=high"]
-        add("besoksforbud", "urgent", "imminent-restraining-order", evidence)
-        add("mobil_voldsalarm", "urgent", "imminent-mobile-alarm", evidence)
-        add("varetekt", "consider", "imminent-remand", evidence)
+        add("besoksforbud", "urgent", "imminent-restraining-order", ["imminent_violence=high"])
+    if ctx.get("shares_home") is True and "high" in (imminent, harm):
+        add("besoksforbud_eget_hjem", "high", "shared-home-exclusion", ["shares_home"])
+    if imminent == "high":
+        add("mobil_voldsalarm", "urgent", "imminent-mobile-alarm", ["imminent_violence=high"])
+        if case:
+            add("varetekt", "consider", "imminent-remand", ["open_criminal_case"])
+    if harm == "high" and case:
+        add("omvendt_voldsalarm", "consider", "serious-harm-reverse-alarm", ["harm"])
+    if ctx.get("order_in_force") is True and ctx.get("order_breach_suspected") is True:
+        add("elektronisk_kontroll_besoksforbud", "high", "breach-electronic-monitoring", [])
+    if ctx.get("firearms_access") is True:
+        add("vapen_tilbakekall", "high", "firearms-licence", ["firearms_access"])
     if harm == "high":
-        add("omvendt_voldsalarm", "consider", "serious-harm-reverse-alarm", ["serious_harm=high"])
         add("strengt_fortrolig_adresse", "consider", "serious-harm-strict-address", ["harm"])
     if recent["N2"] == "Y" and harm in ("moderate", "high"):
         add("fortrolig_adresse", "consider", "threats-confidential-address", ["N2", "harm"])
+    if case:
+        add("bistandsadvokat", "high", "victim-lawyer", ["open_criminal_case"])
+    if ctx.get("interpreter_needed") is True:
+        add("tolk", "high", "interpreter", ["interpreter_needed"])
     if ctx.get("children_in_household") is True:
         add("melding_barnevern", "high", "children-child-welfare", ["children_in_household"])
     if recent["P8"] in ("P", "Y") or recent["P10"] in ("P", "Y"):
@@ -159,14 +230,14 @@ def hand_sara(answers: Mapping[str, Any]) -> dict[str, Any]:
     measures = sorted(fired.items(), key=lambda kv: (URGENCY[kv[1][0]], CATALOGUE[kv[0]]))
     return {
         "level": level,
-        "complete": level is not None,
+        "complete": level is not None and not (blocking and not justification),
         "score": total,
         "domains": domains,
         "warnings": warnings,
         "measures": measures,
         "ratings": ratings,
         "notes": notes,
-        "context": dict(ctx),
+        "context": ctx,
         "judgements": dict(j),
     }
 
@@ -197,23 +268,22 @@ def hand_dash(answers: Mapping[str, Any]) -> dict[str, Any]:
     unknown = [item for item, rating in ratings.items() if rating["answer"] == "unknown"]
     rank = 2 if score >= 14 else 1 if score >= 10 else 0
     trace = [("total", score), ("band", DASH_LEVELS[rank])]
-    incidents = ctx.get("incidents_last_12_months") or 0
-    repeat = ctx.get("repeat_after_marac") is True
     if judgement is not None:
         trace.append(("professional-judgement", judgement))
         rank = max(rank, DASH_LEVELS.index(judgement))
-    if incidents >= 3:
-        trace.append(("potential-escalation", incidents))
-        rank = 2
-    if repeat:
-        trace.append(("repeat", True))
-        rank = 2
     warnings = []
+    if (judgement == "high" and score < 14) or (judgement == "medium" and score < 10):
+        warnings.append(("professional-judgement-reasons", [f"judgement={judgement}"]))
+    if (judgement in ("standard", "medium") and score >= 14) or (
+        judgement == "standard" and score >= 10
+    ):
+        warnings.append(("professional-judgement-below-count", [f"score={score}"]))
     serious = [i for i in ("14", "15", "13") if ratings[i]["answer"] == "yes"]
     if serious and rank < 2:
         warnings.append(("serious-indicator-below-high", serious))
     if len(unknown) >= 6:
         warnings.append(("many-unknown", unknown))
+    incidents = ctx.get("incidents_last_12_months") or 0
     reasons = []
     if score >= 14:
         reasons.append(("marac-visible-high-risk", [f"score={score}"]))
@@ -221,7 +291,7 @@ def hand_dash(answers: Mapping[str, Any]) -> dict[str, Any]:
         reasons.append(("marac-professional-judgement", ["professional_judgement=high"]))
     if incidents >= 3:
         reasons.append(("marac-potential-escalation", [f"incidents={incidents}"]))
-    if repeat:
+    if ctx.get("repeat_after_marac") is True:
         reasons.append(("marac-repeat", ["repeat_after_marac=true"]))
     measures = [("marac_referral", "urgent", reasons)] if reasons else []
     if rank == 2:
@@ -238,45 +308,177 @@ def hand_dash(answers: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def per_second(func: Callable[[], object], seconds: float = 1.0) -> float:
-    """Calls per second: the best of five runs of about `seconds` each."""
-    timer = timeit.Timer(func)
-    number, _ = timer.autorange()
-    runs = timer.repeat(repeat=5, number=max(1, int(number * seconds / 0.2)))
-    return max(1, int(number * seconds / 0.2)) / min(runs)
+# --- sara-v3 as a plain pydantic model: what one would write without this library --------
+
+Presence = Literal["N", "P", "Y", "O"]
+Relevance = Literal["low", "moderate", "high"]
+Level = Literal["low", "moderate", "high"]
+POINTS = {"N": 0, "P": 1, "Y": 2, "O": 0}
 
 
-def main() -> None:
-    figures = {}
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Rating(_Strict):
+    recent: Presence
+    past: Presence | None = None
+    relevance: Relevance | None = None
+    note: str | None = None
+
+
+class SaraItems(_Strict):
+    N1: Rating
+    N2: Rating
+    N3: Rating
+    N4: Rating
+    N5: Rating
+    N6: Rating
+    N7: Rating
+    N8: Rating
+    P1: Rating
+    P2: Rating
+    P3: Rating
+    P4: Rating
+    P5: Rating
+    P6: Rating
+    P7: Rating
+    P8: Rating
+    P9: Rating
+    P10: Rating
+    V1: Rating
+    V2: Rating
+    V3: Rating
+    V4: Rating
+    V5: Rating
+    V6: Rating
+
+
+class SaraContext(_Strict):
+    children_in_household: bool | None = None
+    victim_pregnant: bool | None = None
+    incidents_last_12_months: int | None = Field(default=None, ge=0)
+    shares_home: bool | None = None
+    firearms_access: bool | None = None
+    order_in_force: bool | None = None
+    order_breach_suspected: bool | None = None
+    open_criminal_case: bool | None = None
+    victim_risk_view: Level | None = None
+    victim_wishes: str | None = None
+    interpreter_needed: bool | None = None
+
+
+class SaraJudgements(_Strict):
+    case_prioritization: Level | None = None
+    serious_harm: Level | None = None
+    imminent_violence: Level | None = None
+
+
+class SaraAnswers(_Strict):
+    items: SaraItems
+    context: SaraContext = SaraContext()
+    judgements: SaraJudgements = SaraJudgements()
+    justification: str | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def score(self) -> int:
+        return sum(POINTS[r.recent] for r in self.items.__dict__.values())
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def level(self) -> Level | None:
+        return self.judgements.case_prioritization
+
+
+def pydantic_sara(answers: Mapping[str, Any]) -> tuple[int, str | None]:
+    """Validate + score with the pydantic model."""
+    model = SaraAnswers.model_validate(answers)
+    return model.score, model.level
+
+
+# --- measuring ---------------------------------------------------------------------------
+
+
+def best_times(calls: dict[str, Callable[[], object]], rounds: int) -> dict[str, float]:
+    """Seconds per call of each, the best of `rounds` rounds in which they take turns."""
+    timers = {name: timeit.Timer(call) for name, call in calls.items()}
+    number = {name: max(1, timer.autorange()[0] // 4) for name, timer in timers.items()}
+    best = dict.fromkeys(calls, float("inf"))
+    for _ in range(rounds):
+        for name, timer in timers.items():
+            best[name] = min(best[name], timer.timeit(number[name]) / number[name])
+    return best
+
+
+def check_baselines() -> None:
+    """The baselines do the job the engine does, on the benchmark's answers."""
     for ident, answers, hand in (
         ("sara-v3", sara_answers(), hand_sara),
         ("dash", dash_answers(), hand_dash),
     ):
-        inst = rs.load_instrument(ident)
-        result = inst.assess(answers)
+        result = rs.load_instrument(ident).assess(answers)
         baseline = hand(answers)
-        assert result.level == baseline["level"], (result.level, baseline)
+        assert result.level == baseline["level"], (ident, result.level, baseline["level"])
         assert result.score == baseline["score"]
-        wanted = {m[0] if isinstance(m, tuple) else m for m in baseline["measures"]}
-        assert {m.id for m in result.measures} == wanted
-        engine = per_second(partial(inst.assess, answers))
-        plain = per_second(partial(hand, answers))
-        figures[ident] = {
-            "assess_per_second": round(engine),
-            "hand_written_per_second": round(plain),
-            "ratio": round(plain / engine, 2),
-        }
+        wanted = [m[0] for m in baseline["measures"]]
+        assert [m.id for m in result.measures] == wanted, (ident, wanted)
+        fired = [w[0] for w in baseline["warnings"]]
+        assert [s.rule for s in result.trace if s.kind == "warning"] == fired
+    result = rs.load_instrument("sara-v3").assess(sara_answers())
+    assert pydantic_sara(sara_answers()) == (result.score, result.level)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=15)
+    args = parser.parse_args()
+    check_baselines()
+    insts = {ident: rs.load_instrument(ident) for ident in TARGETS}
+    answers = {"sara-v3": sara_answers(), "dash": dash_answers()}
+    answers["danger-assessment"] = danger_answers()
+    calls: dict[str, Callable[[], object]] = {}
+    for ident, inst in insts.items():
+        inst.assess(answers[ident])
+        calls[ident] = lambda inst=inst, a=answers[ident]: inst.assess(a)  # type: ignore[misc]
+    sara, dash = answers["sara-v3"], answers["dash"]
+    calls["hand_sara"] = lambda: hand_sara(sara)
+    calls["hand_dash"] = lambda: hand_dash(dash)
+    calls["pydantic_sara"] = lambda: pydantic_sara(sara)
+    seconds = best_times(calls, args.rounds)
+    figures: dict[str, Any] = {
+        ident: {"assess_per_second": round(1 / seconds[ident]), "target": target}
+        for ident, target in TARGETS.items()
+    }
+    figures["sara-v3"]["hand_written_per_second"] = round(1 / seconds["hand_sara"])
+    figures["sara-v3"]["ratio_to_hand_written"] = round(
+        seconds["sara-v3"] / seconds["hand_sara"], 2
+    )
+    figures["sara-v3"]["pydantic_model_per_second"] = round(1 / seconds["pydantic_sara"])
+    figures["sara-v3"]["ratio_to_pydantic_model"] = round(
+        seconds["sara-v3"] / seconds["pydantic_sara"], 2
+    )
+    figures["dash"]["hand_written_per_second"] = round(1 / seconds["hand_dash"])
+    figures["dash"]["ratio_to_hand_written"] = round(seconds["dash"] / seconds["hand_dash"], 2)
     print(
         json.dumps(
             {"python": platform.python_version(), "machine": platform.machine(), **figures},
             indent=2,
         )
     )
-    sara = figures["sara-v3"]
-    if sara["assess_per_second"] < 50_000 or sara["ratio"] > 3:
-        print("below target: >= 50,000/s and <= 3x the hand-written scorer", file=sys.stderr)
-        sys.exit(1)
+    missed = [
+        f"{ident} {f['assess_per_second']:,}/s < {f['target']:,}/s"
+        for ident, f in figures.items()
+        if f["assess_per_second"] < f["target"]
+    ]
+    if figures["sara-v3"]["ratio_to_hand_written"] > HAND_RATIO:
+        missed.append(f"sara-v3 > {HAND_RATIO}x the hand-written scorer")
+    if figures["sara-v3"]["ratio_to_pydantic_model"] > PYDANTIC_RATIO:
+        missed.append(f"sara-v3 > {PYDANTIC_RATIO}x the pydantic model")
+    for line in missed:
+        print(f"below target: {line}", file=sys.stderr)
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
