@@ -292,3 +292,16 @@ def test_importing_the_analysis_modules_loads_no_optional_library() -> None:
         "assert not heavy, heavy"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parent)
+
+
+def test_true_and_one_are_different_answers_in_a_frame() -> None:
+    # pandas' factorize puts True and 1 together; a bool field takes only the first.
+    rows: list[dict[str, Any]] = [
+        {"items": NO, "context": {"repeat_after_marac": True}},
+        {"items": NO, "context": {"repeat_after_marac": 1}},
+    ]
+    frame = answers_to_frame("dash", rows)
+    out = score_frame("dash", frame, on_error="collect")
+    assert [bool(p) for p in out["problems"]] == [False, True]
+    with pytest.raises(rs.AnswerError):
+        score_frame("dash", frame)

@@ -194,7 +194,32 @@ def factorize(series: pd.Series[Any]) -> tuple[NDArray[Any], list[Any]]:
     else:
         codes, found = pd.factorize(series, use_na_sentinel=True)
         uniques = list(found)
+        if series.dtype == object and any(_ambiguous(u) for u in uniques):
+            return _typed(series)
     return codes, [plain(u) for u in uniques]
+
+
+def _ambiguous(value: object) -> bool:
+    """Whether factorizing may have merged `value` with a value of another type: True
+    equals 1 and False equals 0 (and 1.0), but they are different answers."""
+    import numpy as np
+
+    if isinstance(value, (bool, np.bool_)):
+        return True
+    return isinstance(value, (int, float, np.number)) and value in (0, 1)
+
+
+def _typed(series: pd.Series[Any]) -> tuple[NDArray[Any], list[Any]]:
+    """`factorize`, telling values of different types apart (a slower, exact path)."""
+    import numpy as np
+    import pandas as pd
+
+    missing = series.isna().to_numpy()
+    cells = [(v.__class__, v) for v, gone in zip(series.tolist(), missing, strict=True) if not gone]
+    found, uniques = pd.factorize(pd.Series(cells, dtype=object))
+    codes = np.full(len(series), -1, dtype=np.intp)
+    codes[~missing] = found
+    return codes, [plain(value) for _cls, value in uniques]
 
 
 def recode(table: Sequence[int], codes: NDArray[Any]) -> NDArray[Any]:
