@@ -8,7 +8,6 @@ the small integer codes, which numpy does far faster than table look-ups.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..engine.plan import Plan
@@ -31,19 +30,6 @@ def allocate(lay: Layout, n: int, out: dict[str, Any]) -> None:
         out[domain_column(domain, "omitted", summary=True)] = np.zeros(n, dtype=np.int64)
 
 
-@lru_cache(maxsize=64)
-def _uniform(plan: Plan) -> dict[str, dict[str, float] | None]:
-    """Per domain: the points of each value when every item gives the same whole-number
-    points (so a domain's points are its counts times the points, exactly), else None."""
-    out: dict[str, dict[str, float] | None] = {}
-    for domain, members in plan.domain_items:
-        first = members[0].points if members else {}
-        same = all(m.points == first for m in members)
-        whole = all(p is None or float(p).is_integer() for p in first.values())
-        out[domain] = {v: p for v, p in first.items() if p} if same and whole else None
-    return out
-
-
 def domains(
     plan: Plan, lay: Layout, env: Env, out: dict[str, Any], start: int, stop: int
 ) -> tuple[Any, list[tuple[str, Any]]]:
@@ -53,14 +39,14 @@ def domains(
 
     n = env.n
     primary = plan.primary
-    uniform = _uniform(plan)
     total = np.zeros(n)
     unknown: list[tuple[str, Any]] = []
-    for domain, members in plan.domain_items:
+    for (domain, members), (_, _, uniform) in zip(plan.domain_items, plan.walk, strict=True):
         counts = {v: np.zeros(n, dtype=np.int16) for v in lay.domain_values[domain]}
         subtotal = np.zeros(n)
         omitted = np.zeros(n, dtype=np.int16)
-        points = uniform[domain]
+        # Whole-number points alike for every item: counts times points, as `read` adds.
+        points = dict(uniform[0]) if uniform is not None else None
         for item in members:
             codes = env.codes[(item.id, primary)]
             gone = None

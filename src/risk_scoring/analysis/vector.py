@@ -361,7 +361,7 @@ def _measures(
         found = memo.get(k)
         if found is None:
             chosen = [r for bit, r in enumerate(plan.measures) if k >> bit & 1]
-            merged = decide.ranked(chosen)
+            merged = decide.ranked_once(plan, k, chosen)
             given = {r.measure: PRIORITY_ORDER.index(r.priority) for r, _ in merged}
             row = np.array([given.get(m, -1) for m in plan.measure_ids], dtype=np.int8)
             found = memo[k] = (tuple(r.measure for r, _ in merged), row)

@@ -18,6 +18,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from math import copysign
+from typing import Any
 
 from ..definition.evidence import (
     Evidence,
@@ -27,7 +29,7 @@ from ..definition.evidence import (
     too_many_unknown_message,
 )
 from ..definition.result import Reason, RecommendedMeasure, Step, maker
-from .plan import EscalationRule, MeasureRule, Plan, WarningRule
+from .plan import MEMO_LIMIT, EscalationRule, MeasureRule, Plan, WarningRule
 
 __all__ = [
     "Scored",
@@ -40,6 +42,7 @@ __all__ = [
     "over_limit",
     "prorate",
     "ranked",
+    "ranked_once",
     "too_many_unknown_message",
     "warn",
 ]
@@ -91,7 +94,7 @@ def bands(plan: Plan, total: float, unknown: Sequence[str]) -> Scored:
     Within the policy's limit only the number of unknown items matters (the ids are
     named in the trace); past it they are named in `missing` and the warning.
     """
-    trace = [new_step("total", "sum", new_outcome("total", None, total, None), ())]
+    trace = [_total_step(plan, "total", "sum", total)]
     if unknown:
         evidence = _unknown_evidence(plan, unknown)
         outcome = new_outcome("unknown", None, len(unknown), None)
@@ -106,10 +109,18 @@ def bands(plan: Plan, total: float, unknown: Sequence[str]) -> Scored:
     if plan.prorate and unknown:
         total = prorate(total, len(plan.items), len(unknown))
         trace.append(new_step("total", "prorate", new_outcome("prorated", None, total, None), ()))
-    rank = band(plan, total)
-    evidence = (ScoreEvidence(total),)
-    trace.append(new_step("band", plan.levels[rank], plan.band_outcomes[rank], evidence))
-    return Scored(rank, total, True, [], [], trace)
+    memo = _memo(plan, "band")
+    kept = total or copysign(1.0, total) > 0  # -0.0 equals 0.0 but is written "-0"
+    found = memo.get(total) if kept else None
+    if found is None:
+        rank = band(plan, total)
+        evidence = (ScoreEvidence(total),)
+        step = new_step("band", plan.levels[rank], plan.band_outcomes[rank], evidence)
+        found = (rank, step)
+        if kept:
+            memo[total] = found
+    trace.append(found[1])
+    return Scored(found[0], total, True, [], [], trace)
 
 
 def escalate(
@@ -137,32 +148,55 @@ def escalate(
     scored.rank = rank
 
 
+def _total_step(plan: Plan, code: str, rule: str, total: float) -> Step:
+    """The step that states a total (shared: a step is immutable)."""
+    memo = _memo(plan, code)
+    step: Step | None = memo.get(total) if total or copysign(1.0, total) > 0 else None
+    if step is None:  # (-0.0 equals 0.0 but is written "-0": it is never kept)
+        outcome = new_outcome(code, None, total, None)
+        step = new_step("total", rule, outcome, ())
+        if total or copysign(1.0, total) > 0:
+            memo[total] = step
+    return step
+
+
 def judged(
     plan: Plan, total: float, omitted: Sequence[str], judgements: Mapping[str, str]
 ) -> Scored:
     """spj instruments: the research total, and the level from the judgements (the
     level, completeness, `missing` and warning depend on `judgements` alone)."""
-    trace = [
-        new_step("total", "research_total", new_outcome("research_total", None, total, None), ())
-    ]
+    trace = [_total_step(plan, "research_total", "research_total", total)]
     if omitted:
         outcome = new_outcome("omitted", None, len(omitted), None)
         trace.append(new_step("missing", "omitted", outcome, _unknown_evidence(plan, omitted)))
+    memo = _memo(plan, "judged")
+    key = tuple(map(judgements.get, plan.level_from))
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _judged(plan, judgements)
+    rank, step, missing, message = found
+    trace.append(step)
+    if rank is None:
+        return Scored(None, total, False, [*missing], [message], trace)
+    return Scored(rank, total, True, [], [], trace)
+
+
+def _judged(
+    plan: Plan, judgements: Mapping[str, str]
+) -> tuple[int | None, Step, tuple[str, ...], str]:
     names = plan.level_from
     absent = [name for name in names if name not in judgements]
     if absent:
         message = no_judgements_message(absent)
         outcome = Outcome("no_judgements", message=message)
         evidence: Found = tuple(plan.judgement_evidence_missing[name] for name in absent)
-        trace.append(new_step("missing", "no-judgements", outcome, evidence))
-        missing = [f"judgements.{name}" for name in absent]
-        return Scored(None, total, False, missing, [message], trace)
+        step = new_step("missing", "no-judgements", outcome, evidence)
+        return None, step, tuple(f"judgements.{name}" for name in absent), message
     rank = max(plan.level_rank[judgements[name]] for name in names)
     shown = plan.judgement_evidence
     evidence = tuple(shown[name][judgements[name]] for name in names)
     outcome = plan.judgement_outcomes[rank]
-    trace.append(new_step("judgement", plan.level_from_rule, outcome, evidence))
-    return Scored(rank, total, True, [], [], trace)
+    return rank, new_step("judgement", plan.level_from_rule, outcome, evidence), (), ""
 
 
 def warn(
@@ -181,7 +215,10 @@ def warn(
                 scored.missing.append("justification")
 
 
-def ranked(fired: Sequence[MeasureRule]) -> list[tuple[MeasureRule, list[int]]]:
+Ranked = list[tuple[MeasureRule, list[int]]]
+
+
+def ranked(fired: Sequence[MeasureRule]) -> Ranked:
     """The measures the rules that fired recommend, in order: for each, the rule that
     gives its priority (the most urgent; the first of equals) and the positions in
     `fired` of every rule that recommends it. Ordered by priority, then catalogue."""
@@ -205,13 +242,31 @@ def ranked(fired: Sequence[MeasureRule]) -> list[tuple[MeasureRule, list[int]]]:
     return [(by_key[key], which[by_key[key].measure]) for key in sorted(by_key)]  # type: ignore[type-var]
 
 
-def merge(fired: Sequence[tuple[MeasureRule, Found]]) -> list[RecommendedMeasure]:
-    """The recommended measures from the measure rules that fired, with their reasons."""
+def _memo(plan: Plan, name: str) -> dict[Any, Any]:
+    memo = plan.memo.get(name)
+    if memo is None or len(memo) >= MEMO_LIMIT:
+        memo = plan.memo[name] = {}
+    return memo
+
+
+def ranked_once(plan: Plan, mask: int, fired: Sequence[MeasureRule]) -> Ranked:
+    """`ranked(fired)`, made once per set of fired rules (`mask`: bit i for measure rule i)."""
+    memo = _memo(plan, "ranked")
+    found: Ranked | None = memo.get(mask)
+    if found is None:
+        found = memo[mask] = ranked(fired)
+    return found
+
+
+def merge(
+    fired: Sequence[tuple[MeasureRule, Found]], order: Ranked | None = None
+) -> list[RecommendedMeasure]:
+    """The recommended measures from the measure rules that fired, with their reasons
+    (`order` is `ranked` of the rules, if it is known)."""
     out = []
-    for rule, positions in ranked([r for r, _ in fired]):
-        reasons = []
-        for at in positions:
-            why, evidence = fired[at]
-            reasons.append(new_reason(why.rule.id, evidence))
+    if order is None:
+        order = ranked([r for r, _ in fired])
+    for rule, positions in order:
+        reasons = [new_reason(fired[at][0].rule.id, fired[at][1]) for at in positions]
         out.append(new_measure(rule.measure, rule.priority, reasons))
     return out

@@ -9,7 +9,7 @@ condition have it evaluated once.
 from __future__ import annotations
 
 from ..definition.result import RecommendedMeasure
-from .decide import merge
+from .decide import merge, ranked_once
 from .plan import Plan
 from .rules import Facts
 
@@ -19,4 +19,11 @@ __all__ = ["recommend"]
 def recommend(plan: Plan, facts: Facts) -> list[RecommendedMeasure]:
     """The recommended measures for `facts`, each with the rules that fired for it."""
     found = [condition(facts) for condition in plan.measure_conditions]
-    return merge([(rule, ev) for rule, i in plan.measure_slots if (ev := found[i]) is not None])
+    fired = []
+    mask = 0
+    for bit, (rule, i) in enumerate(plan.measure_slots):
+        evidence = found[i]
+        if evidence is not None:
+            fired.append((rule, evidence))
+            mask |= 1 << bit
+    return merge(fired, ranked_once(plan, mask, [rule for rule, _ in fired]))

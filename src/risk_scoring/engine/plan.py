@@ -9,9 +9,10 @@ never changed after they are built, and its evidence records are shared by every
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any
 
 from .._version import __version__
 from ..definition.catalogue import Catalogue
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 __all__ = ["ItemPlan", "Plan", "plan_of"]
 
 URGENCY: Mapping[str, int] = {p: i for i, p in enumerate(PRIORITIES)}
+MEMO_LIMIT = 4096
 _FULL_LIMIT = 512
 """An item gets a table of every full rating (one value per dimension) when there are at
 most this many; beyond that the fast reader checks the dimensions one by one."""
@@ -66,10 +68,18 @@ class ItemPlan:
     """Dimension id → value → the evidence record ``item.dimension=value``."""
     tally: Mapping[str, Tally]
     """Primary value → what it adds to the domain summary (for a bare value)."""
-    full: Mapping[tuple[str, ...], tuple[dict[str, str], Tally]] | None
-    """Every rating with a value in each dimension (values in dimension order) → the
+    full: Mapping[Any, tuple[dict[str, str], Tally]] | None
+    """Every rating with a value in each dimension (`Plan.rating_key` of it) → the
     normalised rating and its tally, or None when there are too many."""
     missing: MissingEvidence
+
+
+Full = Mapping[Any, tuple[dict[str, str], Tally]]
+Walked = tuple[str, Full | None, Mapping[str, Tally], str | None, ItemPlan]
+Uniform = tuple[tuple[tuple[str, float], ...], tuple[str, ...]]
+"""A domain whose items all give the same whole-number points for each value: (value,
+points) for the values that add any, and the unknown values. Its points are then its
+counts times the points, exactly, whatever the order of the additions."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +149,12 @@ class Plan:
     item_ids: frozenset[str]
     domains: Mapping[str, tuple[str, ...]]
     domain_items: tuple[tuple[str, tuple[ItemPlan, ...]], ...]
+    walk: tuple[tuple[str, tuple[Walked, ...], Uniform | None], ...]
+    """`domain_items` as the reader unpacks them: (id, full, tally, default, item), and
+    the domain's `Uniform` points if it has them."""
+    rating_key: Callable[[Mapping[str, Any]], Any]
+    """A rating's values in dimension order (one value alone when there is one dimension);
+    raises KeyError when a dimension is not given."""
     in_domain_order: bool
     """Whether walking the domains in order visits the items in instrument order."""
     context: Mapping[str, ContextPlan]
@@ -176,6 +192,10 @@ class Plan:
     catalogue: Catalogue
     catalogue_order: Mapping[str, int]
     provenance: Provenance
+    memo: dict[str, dict[Any, Any]] = field(default_factory=dict, compare=False)
+    """What pure functions of small keys gave, kept so that each is made once (which
+    measure rules fired → their merge, a total → its steps, the judgements → the level);
+    one dict per function, each bounded by `MEMO_LIMIT`."""
 
 
 def plan_of(inst: Instrument) -> Plan:
@@ -229,16 +249,27 @@ def _items(inst: Instrument) -> dict[str, ItemPlan]:
     return out
 
 
+def _uniform(members: list[ItemPlan]) -> Uniform | None:
+    if not members or any(m.tally != members[0].tally for m in members):
+        return None
+    tally = members[0].tally
+    if any(p is not None and not float(p).is_integer() for _, p, _ in tally.values()):
+        return None
+    worth = tuple((v, p) for v, p, _ in tally.values() if p)
+    return worth, tuple(v for v, _, gone in tally.values() if gone)
+
+
 def _full(
     values: Mapping[str, tuple[str, ...]], tally: Mapping[str, Tally]
-) -> dict[tuple[str, ...], tuple[dict[str, str], Tally]] | None:
+) -> dict[Any, tuple[dict[str, str], Tally]] | None:
     if math.prod(len(v) for v in values.values()) > _FULL_LIMIT:
         return None
     combos: list[tuple[str, ...]] = [()]
     for vals in values.values():
         combos = [(*c, v) for c in combos for v in vals]
     dims = tuple(values)
-    return {c: (dict(zip(dims, c, strict=True)), tally[c[0]]) for c in combos}
+    alone = len(dims) == 1  # `Plan.rating_key` gives one value alone, not in a tuple
+    return {(c[0] if alone else c): (dict(zip(dims, c, strict=True)), tally[c[0]]) for c in combos}
 
 
 def _build(inst: Instrument) -> Plan:
@@ -286,6 +317,15 @@ def _build(inst: Instrument) -> Plan:
         item_ids=frozenset(items),
         domains=domains,
         domain_items=tuple((d, tuple(items[i] for i in ids)) for d, ids in domains.items()),
+        walk=tuple(
+            (
+                d,
+                tuple((i, items[i].full, items[i].tally, items[i].default, items[i]) for i in ids),
+                _uniform([items[i] for i in ids]),
+            )
+            for d, ids in domains.items()
+        ),
+        rating_key=itemgetter(*(d.id for d in inst.dimensions)),
         in_domain_order=walked == [item.id for item in inst.items],
         context={
             f.id: ContextPlan(

@@ -104,8 +104,8 @@ def _read(plan: Plan, raw: Mapping[str, Any]) -> Read | None:
     elif items.__class__ is not dict or not items.keys() <= plan.item_ids:
         return None
     primary = plan.primary
-    dims = plan.dimensions
-    width = len(dims)
+    width = len(plan.dimensions)
+    key_of = plan.rating_key
     ratings: dict[str, dict[str, str]] = {}
     notes: dict[str, str] = {}
     total = 0.0
@@ -113,20 +113,21 @@ def _read(plan: Plan, raw: Mapping[str, Any]) -> Read | None:
     domains = []
     tallies = {}
     get: Any = items.get
-    for domain, members in plan.domain_items:
+    for domain, members, uniform in plan.walk:
         counts: dict[str, int] = {}
         subtotal = 0.0
         omitted = 0
-        for item in members:
-            ident = item.id
+        for ident, full, tally_of, default, item in members:
             given = get(ident)
             kind = given.__class__
             if kind is dict:
-                full = item.full
-                if full is not None and len(given) == width and tuple(given) == dims:
-                    entry = full.get(tuple(given.values()))
-                    if entry is None:
-                        return None
+                entry = None
+                if full is not None and len(given) == width:
+                    try:  # every dimension given, and nothing else
+                        entry = full.get(key_of(given))
+                    except KeyError:  # contextlib.suppress would cost a call per item
+                        entry = None
+                if entry is not None:
                     template, tally = entry
                     ratings[ident] = template.copy()
                 else:
@@ -134,25 +135,36 @@ def _read(plan: Plan, raw: Mapping[str, Any]) -> Read | None:
                     if rating is None:
                         return None
                     ratings[ident] = rating
-                    tally = item.tally[rating[primary]]
+                    tally = tally_of[rating[primary]]
             elif kind is str:
-                bare = item.tally.get(given)
+                bare = tally_of.get(given)
                 if bare is None:
                     return None
                 tally = bare
                 ratings[ident] = {primary: given}
-            elif given is None and item.default is not None:
-                tally = item.tally[item.default]
-                ratings[ident] = {primary: item.default}
+            elif given is None and default is not None:
+                tally = tally_of[default]
+                ratings[ident] = {primary: default}
             else:
                 return None
             value, points, gone = tally
             counts[value] = counts.get(value, 0) + 1
+            if uniform is not None:
+                continue  # the domain's points are its counts times the points, below
             if points is not None:
                 subtotal += points
             elif gone:
                 omitted += 1
                 unknown.append(ident)
+        if uniform is not None:
+            worth, unknown_values = uniform
+            for value, points in worth:
+                if value in counts:
+                    subtotal += counts[value] * points
+            for value in unknown_values:
+                omitted += counts.get(value, 0)
+            if omitted:
+                unknown += [m[0] for m in members if ratings[m[0]][primary] in unknown_values]
         total += subtotal
         tallies[domain] = counts
         domains.append(new_domain(domain, len(members), counts, subtotal, omitted))
