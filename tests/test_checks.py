@@ -95,12 +95,6 @@ def test_a_missing_module_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> No
     assert str(again) == str(error.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AttributeError,
-    reason="frame_to_answers lives in analysis/frames.py, which is being rewritten: it is to "
-    "call checks.instrument and checks.answer_frame (then drop this marker)",
-)
 def test_frame_to_answers_refuses_a_row_with_our_error() -> None:
     row = synthetic_frame("dash", 2, seed=1).iloc[0]
     with pytest.raises(rs.AnswerError, match=r"df\.iloc"):

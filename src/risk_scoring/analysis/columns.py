@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..definition.evidence import encode
 from ..definition.instrument import PRIORITIES, Instrument
-from ..definition.loading import load_instrument
 from ..engine.plan import Plan, plan_of
+from . import checks
 
 if TYPE_CHECKING:
     import numpy as np
@@ -29,22 +29,15 @@ PROVENANCE = ("instrument", "version", "digest", "library")
 #: The categories of the `measure.<id>` columns, least urgent first.
 PRIORITY_ORDER = tuple(reversed(PRIORITIES))
 
-_PANDAS: list[bool] = []
-
 
 def require_pandas() -> None:
-    """Import pandas once, with an ImportError naming the extra when it is missing."""
-    if not _PANDAS:
-        try:
-            import pandas  # noqa: F401
-        except ImportError:  # pragma: no cover - exercised only without the extra
-            message = "DataFrames need pandas: pip install 'risk_scoring[frames]'"
-            raise ImportError(message) from None
-        _PANDAS.append(True)
+    """Import pandas, or raise `ExtraNotInstalledError` naming the frames extra."""
+    checks.module("pandas", "frames", "DataFrames need pandas")
 
 
-def instrument(ref: Instrument | str) -> Instrument:
-    return load_instrument(ref) if isinstance(ref, str) else ref
+def instrument(ref: object, argument: str = "instrument") -> Instrument:
+    """A loaded Instrument, a built-in id or a path, loaded (`checks.instrument`)."""
+    return checks.instrument(ref, argument)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,12 +184,33 @@ def factorize(series: pd.Series[Any]) -> tuple[NDArray[Any], list[Any]]:
     if isinstance(series.dtype, pd.CategoricalDtype):
         codes = series.cat.codes.to_numpy()
         uniques = list(series.cat.categories)
+    elif series.dtype == bool or (series.dtype.kind in "iu" and len(series)):
+        return _small(series.to_numpy())
     else:
         codes, found = pd.factorize(series, use_na_sentinel=True)
         uniques = list(found)
         if series.dtype == object and any(_ambiguous(u) for u in uniques):
             return _typed(series)
     return codes, [plain(u) for u in uniques]
+
+
+def _small(values: NDArray[Any]) -> tuple[NDArray[Any], list[Any]]:
+    """`factorize` of a numpy bool or integer column without a hash table: by counting,
+    when its values span a small range (else pandas' factorize)."""
+    import numpy as np
+    import pandas as pd
+
+    if values.dtype == bool:
+        return values.astype(np.intp), [False, True]
+    low, high = int(values.min()), int(values.max())
+    if high - low >= 1 << 16:
+        codes, found = pd.factorize(values)
+        return codes, [plain(u) for u in found]
+    shifted = (values - low).astype(np.intp)
+    seen = np.flatnonzero(np.bincount(shifted, minlength=high - low + 1))
+    lookup = np.zeros(high - low + 1, dtype=np.intp)
+    lookup[seen] = np.arange(len(seen))
+    return lookup[shifted], [int(low + v) for v in seen]
 
 
 def _ambiguous(value: object) -> bool:

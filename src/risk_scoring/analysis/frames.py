@@ -62,6 +62,7 @@ from ..engine.checks import expected
 from ..engine.plan import Plan, plan_of
 from ..engine.read import read_precisely
 from ..errors import AnswerError, Problem
+from . import checks
 from .columns import (
     META,
     PRIORITY_ORDER,
@@ -120,6 +121,7 @@ def frame_to_answers(
     ignored here (`score_frame` refuses them unless they are kept).
     """
     plan = plan_of(_instrument(instrument))
+    df = checks.answer_frame(df)
     lay = layout(plan)
     names = [c for c in df.columns if c in lay.items or c in lay.context]
     names += [c for c in df.columns if c in lay.judgements or c in META]
@@ -237,11 +239,7 @@ def score_frame(
     inst = _instrument(instrument)
     plan = plan_of(inst)
     lay = layout(plan)
-    if not isinstance(df, pd.DataFrame) and hasattr(df, "to_pandas"):
-        df = df.to_pandas()  # a polars (or pyarrow) frame
-    if not isinstance(df, pd.DataFrame):
-        problem = Problem("", "expected a pandas DataFrame of answers", code="bad_argument")
-        raise AnswerError([problem], inst.id)
+    df = checks.answer_frame(df)  # a polars (or pyarrow) frame is converted
     if on_error not in ("raise", "collect"):
         message = f"{on_error!r} is not allowed; expected 'raise' or 'collect'"
         raise AnswerError([Problem("on_error", message, code="bad_argument")], inst.id)

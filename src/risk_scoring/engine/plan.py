@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 __all__ = ["ItemPlan", "Plan", "plan_of"]
 
 URGENCY: Mapping[str, int] = {p: i for i, p in enumerate(PRIORITIES)}
-MEMO_LIMIT = 4096
+MEMO_LIMIT = 1 << 15
 _FULL_LIMIT = 512
 """An item gets a table of every full rating (one value per dimension) when there are at
 most this many; beyond that the fast reader checks the dimensions one by one."""
