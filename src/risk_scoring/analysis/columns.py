@@ -201,14 +201,14 @@ def _small(values: NDArray[Any]) -> tuple[NDArray[Any], list[Any]]:
     import pandas as pd
 
     if values.dtype == bool:
-        return values.astype(np.intp), [False, True]
+        return values.astype(np.int8), [False, True]
     low, high = int(values.min()), int(values.max())
-    if high - low >= 1 << 16:
+    if high - low >= 1 << 15:
         codes, found = pd.factorize(values)
         return codes, [plain(u) for u in found]
-    shifted = (values - low).astype(np.intp)
+    shifted = values - low if low else values
     seen = np.flatnonzero(np.bincount(shifted, minlength=high - low + 1))
-    lookup = np.zeros(high - low + 1, dtype=np.intp)
+    lookup = np.zeros(high - low + 1, dtype=np.int8 if len(seen) < 127 else np.int16)
     lookup[seen] = np.arange(len(seen))
     return lookup[shifted], [int(low + v) for v in seen]
 

@@ -96,14 +96,15 @@ def encode(plan: Plan, lay: Layout, df: pd.DataFrame, problems: Problems) -> Enc
                 if found:
                     problems.add_rows(name, found[0], raw == j)
                 checked.append(kept)
-            bad |= spread([v is BAD for v in checked], raw, False, bool)
+            if any(v is BAD for v in checked):
+                bad |= spread([v is BAD for v in checked], raw, False, bool)
         else:
             raw, checked = np.full(n, -1, dtype=np.intp), []
         values = [None if v is BAD else v for v in checked]
         context[ident] = (raw, values)
         found = []
         check_context(field.field, field.choices, name, None, found)  # is it required?
-        if found:
+        if found:  # required: rows without a value are refused
             lacking = spread([v is None for v in checked], raw, True, bool)
             if lacking.any():
                 problems.add(name, found[0], lacking)
