@@ -81,78 +81,135 @@ def show_context(value: object) -> str:
     return str(value)
 
 
-class Evidence:
-    """Base of the evidence records. In JSON each is its text form (a string)."""
+_set = object.__setattr__
 
-    __slots__ = ()
+
+class Evidence:
+    """Base of the evidence records: immutable, compared and hashed by kind and fields.
+
+    In JSON each is its text form (a string). (Plain classes with slots rather than
+    dataclasses: defining six dataclasses costs more import time than all of this.)
+    """
+
+    __slots__: tuple[str, ...] = ()
+    __match_args__: tuple[str, ...] = ()
     kind: ClassVar[str]
 
+    def _values(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__match_args__)
 
-@dataclass(frozen=True, slots=True)
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Evidence):
+            return NotImplemented
+        return type(other) is type(self) and other._values() == self._values()
+
+    def __hash__(self) -> int:
+        return hash((self.kind, self._values()))
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__match_args__)
+        return f"{type(self).__name__}({shown})"
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def __reduce__(self) -> tuple[type[Evidence], tuple[object, ...]]:
+        return type(self), self._values()
+
+
 class ItemEvidence(Evidence):
     """An item's value in one dimension: ``N5.recent=Y``."""
 
-    kind: ClassVar[str] = "item"
+    __slots__ = ("dimension", "item", "value")
+    __match_args__ = ("item", "dimension", "value")
+    kind = "item"
     item: str
     dimension: str
     value: str
+
+    def __init__(self, item: str, dimension: str, value: str) -> None:
+        _set(self, "item", item)
+        _set(self, "dimension", dimension)
+        _set(self, "value", value)
 
     def __str__(self) -> str:
         return f"{_item_head(self.item)}.{encode(self.dimension)}={encode(self.value)}"
 
 
-@dataclass(frozen=True, slots=True)
 class ContextEvidence(Evidence):
     """A context field's value, as text (see `show_context`): ``context.children=true``."""
 
-    kind: ClassVar[str] = "context"
+    __slots__ = ("field", "value")
+    __match_args__ = ("field", "value")
+    kind = "context"
     field: str
     value: str
+
+    def __init__(self, field: str, value: str) -> None:
+        _set(self, "field", field)
+        _set(self, "value", value)
 
     def __str__(self) -> str:
         return f"context.{encode(self.field)}={encode(self.value)}"
 
 
-@dataclass(frozen=True, slots=True)
 class JudgementEvidence(Evidence):
     """A summary judgement's value: ``judgements.serious_harm=high``."""
 
-    kind: ClassVar[str] = "judgement"
+    __slots__ = ("judgement", "value")
+    __match_args__ = ("judgement", "value")
+    kind = "judgement"
     judgement: str
     value: str
+
+    def __init__(self, judgement: str, value: str) -> None:
+        _set(self, "judgement", judgement)
+        _set(self, "value", value)
 
     def __str__(self) -> str:
         return f"judgements.{encode(self.judgement)}={encode(self.value)}"
 
 
-@dataclass(frozen=True, slots=True)
 class ScoreEvidence(Evidence):
     """The total a score condition compared: ``score=14`` (six significant digits)."""
 
-    kind: ClassVar[str] = "score"
+    __slots__ = ("score",)
+    __match_args__ = ("score",)
+    kind = "score"
     score: float
+
+    def __init__(self, score: float) -> None:
+        _set(self, "score", score)
 
     def __str__(self) -> str:
         return f"score={self.score:g}"
 
 
-@dataclass(frozen=True, slots=True)
 class LevelEvidence(Evidence):
     """A level condition held: ``level``. Use the one instance, `LEVEL`."""
 
-    kind: ClassVar[str] = "level"
+    __slots__ = ()
+    kind = "level"
 
     def __str__(self) -> str:
         return "level"
 
 
-@dataclass(frozen=True, slots=True)
 class MissingEvidence(Evidence):
     """An item answered unknown or omitted, or a judgement not given: ``items.N5``."""
 
-    kind: ClassVar[str] = "missing"
+    __slots__ = ("id", "section")
+    __match_args__ = ("section", "id")
+    kind = "missing"
     section: Literal["items", "judgements"]
     id: str
+
+    def __init__(self, section: Literal["items", "judgements"], id: str) -> None:
+        _set(self, "section", section)
+        _set(self, "id", id)
 
     def __str__(self) -> str:
         return f"{self.section}.{encode(self.id)}"

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from math import copysign
 from typing import Any
 
@@ -54,16 +53,26 @@ new_measure = maker(RecommendedMeasure)
 new_outcome = maker(Outcome)
 
 
-@dataclass(slots=True)
 class Scored:
     """What scoring decided so far: the level's rank, the score, and the explanation."""
 
-    rank: int | None
-    score: float | None
-    complete: bool
-    missing: list[str]
-    warnings: list[str]
-    trace: list[Step]
+    __slots__ = ("complete", "missing", "rank", "score", "trace", "warnings")
+
+    def __init__(
+        self,
+        rank: int | None,
+        score: float | None,
+        complete: bool,
+        missing: list[str],
+        warnings: list[str],
+        trace: list[Step],
+    ) -> None:
+        self.rank = rank
+        self.score = score
+        self.complete = complete
+        self.missing = missing
+        self.warnings = warnings
+        self.trace = trace
 
 
 def band(plan: Plan, total: float) -> int:

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .._version import __version__
 from ..definition.catalogue import Catalogue
@@ -45,8 +44,7 @@ Tally = tuple[str, "float | None", bool]
 weight or None, whether it is an unknown value)."""
 
 
-@dataclass(frozen=True, slots=True)
-class ItemPlan:
+class ItemPlan(NamedTuple):
     """One item: what each dimension allows, what the primary value is worth."""
 
     id: str
@@ -82,8 +80,7 @@ points) for the values that add any, and the unknown values. Its points are then
 counts times the points, exactly, whatever the order of the additions."""
 
 
-@dataclass(frozen=True, slots=True)
-class ContextPlan:
+class ContextPlan(NamedTuple):
     """One context field; `low` and `high` bound an int field (with ±`MAX_INT`)."""
 
     id: str
@@ -96,8 +93,7 @@ class ContextPlan:
     high: int
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(NamedTuple):
     """A declared rule: its id, its condition (syntax) and the condition's row form."""
 
     id: str
@@ -105,23 +101,20 @@ class Rule:
     holds: Compiled
 
 
-@dataclass(frozen=True, slots=True)
-class EscalationRule:
+class EscalationRule(NamedTuple):
     rule: Rule
     to: str | None
     to_judgement: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class WarningRule:
+class WarningRule(NamedTuple):
     rule: Rule
     message: str
     requires_justification: bool
     outcome: Outcome
 
 
-@dataclass(frozen=True, slots=True)
-class MeasureRule:
+class MeasureRule(NamedTuple):
     rule: Rule
     measure: str
     priority: Priority
@@ -132,11 +125,11 @@ class MeasureRule:
     reference errors has one; recommending it fails, as it always has)."""
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class Plan:
+class Plan(NamedTuple):
     """Everything `assess` and `score_frame` read of one instrument, compiled once.
 
-    Plans compare and hash by identity: there is one per loaded instrument."""
+    Plans compare and hash by identity: there is one per loaded instrument. (A named
+    tuple rather than a dataclass: defining one costs a tenth of the import time.)"""
 
     owner: int
     id: str
@@ -192,10 +185,19 @@ class Plan:
     catalogue: Catalogue
     catalogue_order: Mapping[str, int]
     provenance: Provenance
-    memo: dict[str, dict[Any, Any]] = field(default_factory=dict, compare=False)
+    memo: dict[str, dict[Any, Any]]
     """What pure functions of small keys gave, kept so that each is made once (which
     measure rules fired → their merge, a total → its steps, the judgements → the level);
     one dict per function, each bounded by `MEMO_LIMIT`."""
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    def __ne__(self, other: object) -> bool:
+        return self is not other
+
+    def __hash__(self) -> int:
+        return id(self)
 
 
 def plan_of(inst: Instrument) -> Plan:
@@ -387,11 +389,11 @@ def _build(inst: Instrument) -> Plan:
         catalogue=catalogue,
         catalogue_order=order,
         provenance=Provenance(inst.id, inst.version, inst.digest, __version__),
+        memo={},
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Vocabulary:
+class Vocabulary(NamedTuple):
     """What conditions may name, as the compiler needs it."""
 
     primary: str

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..definition.result import DomainSummary, maker
 from .answers import TOP_LEVEL, validate_answers
@@ -29,8 +28,7 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 new_domain = maker(DomainSummary)
 
 
-@dataclass(slots=True)
-class Read:
+class Read(NamedTuple):
     """Validated, normalised answers and their tallies (`Answers` plus the domains)."""
 
     ratings: dict[str, dict[str, str]]

@@ -18,8 +18,7 @@ leaf reader in each algebra if it reads something new).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, Protocol, TypeVar
 
 from ..definition.conditions import (
     AllOf,
@@ -52,20 +51,32 @@ T = TypeVar("T")
 Found = tuple[Evidence, ...]
 
 
-@dataclass(slots=True)
 class Facts:
     """What a row form looks at: one case's answers, and the score and level once known.
 
     `counts` holds, per domain, how many items took each primary value (the tallies of
     `DomainSummary`), so a count over a domain need not walk its items when it fails.
+    (A plain class with slots: it is made for every case, and defining a dataclass costs
+    import time.)
     """
 
-    ratings: Mapping[str, Mapping[str, str]]
-    context: Mapping[str, object]
-    judgements: Mapping[str, str]
-    score: float | None = None
-    level_rank: int | None = None
-    counts: Mapping[str, Mapping[str, int]] | None = None
+    __slots__ = ("context", "counts", "judgements", "level_rank", "ratings", "score")
+
+    def __init__(
+        self,
+        ratings: Mapping[str, Mapping[str, str]],
+        context: Mapping[str, object],
+        judgements: Mapping[str, str],
+        score: float | None = None,
+        level_rank: int | None = None,
+        counts: Mapping[str, Mapping[str, int]] | None = None,
+    ) -> None:
+        self.ratings = ratings
+        self.context = context
+        self.judgements = judgements
+        self.score = score
+        self.level_rank = level_rank
+        self.counts = counts
 
 
 Compiled = Callable[[Facts], "Found | None"]
@@ -87,8 +98,7 @@ class Vocabulary(Protocol):
     def levels(self) -> tuple[str, ...]: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Leaf:
+class Leaf(NamedTuple):
     """One test of one value.
 
     `slot` names the value: ``("item", id, dimension)``, ``("context", field)``,
@@ -104,8 +114,7 @@ class Leaf:
     values: tuple[Any, ...] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Tally:
+class Tally(NamedTuple):
     """A count on the primary dimension over whole domains, answerable from the tallies."""
 
     domains: tuple[str, ...]
@@ -141,8 +150,7 @@ class Builder(Generic[T]):
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Kind:
+class Kind(NamedTuple):
     """One kind of condition: its key in YAML, its syntax model, and how it is built."""
 
     key: str
