@@ -2,9 +2,10 @@
 
 Targets: import <= 150 ms with no optional dependency imported (public names load on
 first use, so the figure that counts is `import_with_core_ms`: import plus the core
-that `assess` needs); all built-ins loaded cold <= 200 ms, and a second load served
-from the cache. Each figure is the best of
-several fresh interpreters, so one slow start does not decide it.
+that `assess` needs); import and a first assessment (of a built-in loaded cold, its
+plan compiled) <= 120 ms (issue 10); all built-ins loaded cold <= 200 ms, and a second
+load served from the cache. Each figure is the best of several fresh interpreters, so
+one slow start does not decide it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ import risk_scoring as rs
 t1 = time.perf_counter()
 rs.assess
 t_core = time.perf_counter()
+rs.assess("dash", {"items": {str(n): "no" for n in range(1, 25)}})
+t_first = time.perf_counter()
 ids = rs.list_instruments()
 for ident in ids:
     rs.load_instrument(ident)
@@ -32,7 +35,8 @@ optional = {"pandas", "numpy", "matplotlib", "dask", "hypothesis", "jinja2", "ba
 print(json.dumps({
     "import_ms": (t1 - t0) * 1000,
     "import_with_core_ms": (t_core - t0) * 1000,
-    "load_all_cold_ms": (t2 - t_core) * 1000,
+    "import_and_first_assessment_ms": (t_first - t0) * 1000,
+    "load_all_cold_ms": (t2 - t_first) * 1000,
     "load_all_warm_ms": (t3 - t2) * 1000,
     "optional_imported": sorted(optional & {m.split(".")[0] for m in sys.modules}),
 }))
@@ -52,9 +56,11 @@ def main() -> None:
     best["optional_imported"] = runs[0]["optional_imported"]
     print(json.dumps(best, indent=2))
     slow = best["import_with_core_ms"] > 150 or best["load_all_cold_ms"] > 200
+    slow = slow or best["import_and_first_assessment_ms"] > 120
     if slow or best["optional_imported"]:
         print(
-            "above target: import <= 150 ms, cold load <= 200 ms, no optional import",
+            "above target: import <= 150 ms, import and a first assessment <= 120 ms, "
+            "cold load <= 200 ms, no optional import",
             file=sys.stderr,
         )
         sys.exit(1)
