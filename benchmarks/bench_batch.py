@@ -31,6 +31,7 @@ import sys
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -119,7 +120,7 @@ def main() -> int:
     for size in sizes:
         frame = synthetic_frame(inst, size, seed=2026)
         repeat = 7 if size <= 100_000 else 3 if size <= 1_000_000 else 2
-        cpu, wall = timed_cpu(lambda frame=frame: score_frame(inst, frame), repeat)
+        cpu, wall = timed_cpu(partial(score_frame, inst, frame), repeat)
         report["score_frame"][size] = {
             "us_per_row": round(cpu / size * 1e6, 3),
             "rows_per_second": round(size / cpu),

@@ -305,3 +305,19 @@ def test_true_and_one_are_different_answers_in_a_frame() -> None:
     assert [bool(p) for p in out["problems"]] == [False, True]
     with pytest.raises(rs.AnswerError):
         score_frame("dash", frame)
+
+
+@settings(SETTINGS, max_examples=25)
+@given(data=st.data())
+def test_generated_instruments_score_the_same_in_a_frame_refused_rows_too(
+    data: st.DataObject,
+) -> None:
+    """`difference` (what `risk-scoring check` runs) on generated definitions, with
+    answers the instrument refuses among the rows."""
+    from risk_scoring.analysis.equivalence import difference
+    from risk_scoring.testing import instrument_from, instruments, invalid_answers
+
+    inst = instrument_from(data.draw(instruments()))
+    row = st.one_of(answers(inst, complete=data.draw(st.booleans())), invalid_answers(inst))
+    found = difference(inst, data.draw(st.lists(row, min_size=1, max_size=6)))
+    assert found is None, found
