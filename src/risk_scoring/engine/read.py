@@ -115,9 +115,14 @@ def _read(plan: Plan, raw: Mapping[str, Any]) -> Read | None:
         counts: dict[str, int] = {}
         subtotal = 0.0
         omitted = 0
+        allowed = members[0][4].primary if uniform is not None else ()
         for ident, full, tally_of, default, item in members:
             given = get(ident)
             kind = given.__class__
+            if kind is str and given in allowed:  # alike items, a bare value: the usual
+                ratings[ident] = {primary: given}
+                counts[given] = counts.get(given, 0) + 1
+                continue
             if kind is dict:
                 entry = None
                 if full is not None and len(given) == width:
