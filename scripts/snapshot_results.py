@@ -146,6 +146,16 @@ def legacy_step(step: dict[str, Any]) -> tuple[str, str, str, list[str]]:
     return record.kind, record.rule, str(record.outcome), evidence
 
 
+def without_trace(text: str) -> str:
+    """A result's JSON text with its `trace` member cut out, byte for byte otherwise (the
+    sequence `,"trace":` cannot occur inside a JSON string, whose quotes are escaped)."""
+    start = text.find(',"trace":')
+    if start < 0:
+        return text
+    _, end = json.JSONDecoder().raw_decode(text, start + len(',"trace":'))
+    return text[:start] + text[end:]
+
+
 def _trace_differences(before: list[Any], after: list[Any]) -> list[str]:
     if len(before) != len(after):
         return [f"{len(before)} steps before, {len(after)} now"]
@@ -167,7 +177,7 @@ def compare(folder: Path, ignore: set[str]) -> int:
             print(f"{ident}: no snapshot")
             differing += 1
             continue
-        total = same = steps = legacy_total = legacy_same = 0
+        total = same = steps = legacy_total = legacy_same = bytes_same = 0
         fields: dict[str, int] = {}
         trace_problems: list[str] = []
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -185,6 +195,10 @@ def compare(folder: Path, ignore: set[str]) -> int:
                 if _canonical(before[k]) != _canonical(after.get(k)) and k not in ignore
             )
             if "trace" in ignore and "problems" not in before and "problems" not in after:
+                if without_trace(stored["result"]) == without_trace(now):
+                    bytes_same += 1
+                else:
+                    changed.append("bytes outside trace")
                 found = _trace_differences(before["trace"], after["trace"])
                 steps += len(after["trace"])
                 trace_problems += found[:3]
@@ -208,7 +222,8 @@ def compare(folder: Path, ignore: set[str]) -> int:
         print(f"{path.name}: {same} of {total} identical; differing fields: {shown}")
         if "trace" in ignore:
             print(
-                f"  trace compared field by field: {steps} steps, "
+                f"  byte-identical outside trace: {bytes_same} of {legacy_total}; "
+                f"trace compared field by field: {steps} steps, "
                 f"{len(trace_problems)} differences; stored JSON read back equal to "
                 f"today's result: {legacy_same} of {legacy_total}"
             )
