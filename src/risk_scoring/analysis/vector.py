@@ -203,7 +203,7 @@ def score_columns(plan: Plan, lay: Layout, enc: Encoded) -> dict[str, Any]:
     for m in plan.measure_ids:
         out[f"measure.{m}"] = Cat(np.full(n, -1, dtype=np.int8), PRIORITY_ORDER, True)
     allocate(lay, n, out)
-    memo: dict[int, tuple[tuple[str, ...], Any]] = {}
+    memo = decide.memo_of(plan, "frame-measures")  # kept with the plan, as `ranked_once` is
     for start in range(0, n, CHUNK):
         stop = min(n, start + CHUNK)
         env = Env(
@@ -344,9 +344,10 @@ def _measures(
     out: dict[str, Any],
     start: int,
     stop: int,
-    memo: dict[int, tuple[tuple[str, ...], Any]],
+    memo: dict[Any, Any],
 ) -> None:
-    """The measure merge, once per distinct set of rules that fired (over all chunks)."""
+    """The measure merge, once per distinct set of rules that fired (over all chunks,
+    and over calls: `memo` keeps each set's ids and priority codes)."""
     import numpy as np
     import pandas as pd
 

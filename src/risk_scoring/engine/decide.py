@@ -36,6 +36,7 @@ __all__ = [
     "bands",
     "escalate",
     "judged",
+    "memo_of",
     "merge",
     "no_judgements_message",
     "over_limit",
@@ -118,7 +119,7 @@ def bands(plan: Plan, total: float, unknown: Sequence[str]) -> Scored:
     if plan.prorate and unknown:
         total = prorate(total, len(plan.items), len(unknown))
         trace.append(new_step("total", "prorate", new_outcome("prorated", None, total, None), ()))
-    memo = _memo(plan, "band")
+    memo = memo_of(plan, "band")
     kept = total or copysign(1.0, total) > 0  # -0.0 equals 0.0 but is written "-0"
     found = memo.get(total) if kept else None
     if found is None:
@@ -159,7 +160,7 @@ def escalate(
 
 def _total_step(plan: Plan, code: str, rule: str, total: float) -> Step:
     """The step that states a total (shared: a step is immutable)."""
-    memo = _memo(plan, code)
+    memo = memo_of(plan, code)
     step: Step | None = memo.get(total) if total or copysign(1.0, total) > 0 else None
     if step is None:  # (-0.0 equals 0.0 but is written "-0": it is never kept)
         outcome = new_outcome(code, None, total, None)
@@ -178,7 +179,7 @@ def judged(
     if omitted:
         outcome = new_outcome("omitted", None, len(omitted), None)
         trace.append(new_step("missing", "omitted", outcome, _unknown_evidence(plan, omitted)))
-    memo = _memo(plan, "judged")
+    memo = memo_of(plan, "judged")
     key = tuple(map(judgements.get, plan.level_from))
     found = memo.get(key)
     if found is None:
@@ -251,7 +252,8 @@ def ranked(fired: Sequence[MeasureRule]) -> Ranked:
     return [(by_key[key], which[by_key[key].measure]) for key in sorted(by_key)]  # type: ignore[type-var]
 
 
-def _memo(plan: Plan, name: str) -> dict[Any, Any]:
+def memo_of(plan: Plan, name: str) -> dict[Any, Any]:
+    """The plan's memo for `name` (emptied when it reaches `MEMO_LIMIT` entries)."""
     memo = plan.memo.get(name)
     if memo is None or len(memo) >= MEMO_LIMIT:
         memo = plan.memo[name] = {}
@@ -260,7 +262,7 @@ def _memo(plan: Plan, name: str) -> dict[Any, Any]:
 
 def ranked_once(plan: Plan, mask: int, fired: Sequence[MeasureRule]) -> Ranked:
     """`ranked(fired)`, made once per set of fired rules (`mask`: bit i for measure rule i)."""
-    memo = _memo(plan, "ranked")
+    memo = memo_of(plan, "ranked")
     found: Ranked | None = memo.get(mask)
     if found is None:
         found = memo[mask] = ranked(fired)
