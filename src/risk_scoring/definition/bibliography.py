@@ -33,24 +33,23 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
-from collections.abc import Mapping
-from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from ..errors import InstrumentError, InstrumentNotFoundError, Problem
 from . import files, reader as _yaml
 from .loading import SOURCES_FILE, _cached, builtin_dir
-from .model import Model, verifiables
+from .model import verifiables
+from .sources import GRADES, KEY, KEY_PATTERN, Bibliography, Grade, Reference
 
 __all__ = [
     "GRADES",
     "KEY",
     "KEY_PATTERN",
     "Bibliography",
+    "Grade",
     "Reference",
     "bibliography_for",
     "check_citations",
@@ -58,38 +57,6 @@ __all__ = [
     "duplicate_ids",
     "load_bibliography",
 ]
-
-Grade = Literal["primary", "secondary", "weak"]
-GRADES: tuple[Grade, ...] = ("primary", "secondary", "weak")
-
-KEY_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
-"""A reference key: lowercase letters and digits in words joined by ``-``."""
-KEY = re.compile(rf"\[({KEY_PATTERN})\]")
-"""A citation inside a `source:` text: a key in square brackets, ``[hilton-2021]``."""
-
-
-class Reference(Model):
-    """One public reference: who, when, what, where, and how strong a source it is."""
-
-    id: str = Field(pattern=rf"^{KEY_PATTERN}$")
-    author: str = Field(min_length=1)
-    year: int | None = None
-    title: str = Field(min_length=1)
-    where: str | None = None
-    url: str | None = Field(default=None, pattern=r"^https?://\S+$")
-    grade: Grade
-    note: str | None = None
-
-
-class Bibliography(Model):
-    """Every reference, each once, in the order the file gives them."""
-
-    version: str = Field(min_length=1)
-    references: tuple[Reference, ...] = Field(min_length=1)
-
-    @cached_property
-    def by_id(self) -> Mapping[str, Reference]:
-        return {r.id: r for r in self.references}
 
 
 def cited_keys(text: str) -> list[str]:
