@@ -17,6 +17,7 @@ from .model import Model, Number, Text, Verifiable
 
 if TYPE_CHECKING:
     from ..engine.plan import Plan
+    from .overlay import AppliedOverlay
     from .result import Result
 
 Kind = Literal["actuarial", "checklist", "spj"]
@@ -197,6 +198,7 @@ class Instrument(Model):
     _origin: str = PrivateAttr(default="")
     _plan: Plan | None = PrivateAttr(default=None)
     """The compiled plan; `risk_scoring.engine.plan.plan_of` builds it on first use."""
+    _overlay: AppliedOverlay | None = PrivateAttr(default=None)
 
     @property
     def levels(self) -> list[str]:
@@ -212,6 +214,16 @@ class Instrument(Model):
     def origin(self) -> str:
         """The file this definition was loaded from."""
         return self._origin
+
+    @property
+    def overlay(self) -> AppliedOverlay | None:
+        """The district overlay this definition was merged from, or None.
+
+        A definition loaded from an overlay file is the built-in base (`overlay.base`)
+        with the overlay's rules, measures and labels: its id and version are the base's,
+        its `digest` that of the merged content, and `overlay.digest` the overlay's own.
+        """
+        return self._overlay
 
     @cached_property
     def primary(self) -> Dimension:
@@ -261,6 +273,9 @@ class Instrument(Model):
         return state
 
     def __repr__(self) -> str:
-        return f"<Instrument {self.id} {self.version} ({self.kind}, {len(self.items)} items)>"
+        extra = f" + {self._overlay.id} {self._overlay.version}" if self._overlay else ""
+        return (
+            f"<Instrument {self.id} {self.version}{extra} ({self.kind}, {len(self.items)} items)>"
+        )
 
     __str__ = __repr__

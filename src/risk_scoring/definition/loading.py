@@ -13,6 +13,13 @@ pipeline, `read_definition`, that both `load_instrument` and `risk-scoring check
 6. ``reference``: cross-references and bands (`references.check`), unique catalogue ids;
 7. the digest and origin are set.
 
+A file with an ``extends`` key is a district overlay (`overlay`): its schema stage also
+refuses the keys an overlay may not have; a ``base`` stage after it loads the built-in
+instrument it extends and refuses one whose version or digest is no longer what the
+overlay names; the catalogue stage loads the base's catalogue; the reference stage checks
+the overlay's rules and labels against the base and the merged catalogue; and the
+definition is the merged one (`overlay.merge`).
+
 `load_instrument` stops at the first stage with problems and raises them as one
 `InstrumentError`; `check` runs the same stages to the end where it can (a missing
 translation is filled in from the other language so that the schema and references
@@ -40,7 +47,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ..errors import InstrumentError, InstrumentNotFoundError, Problem
-from . import files, reader as _yaml, references
+from . import files, overlay as overlays, reader as _yaml, references
 from .catalogue import Catalogue
 from .instrument import Instrument
 from .model import LANGUAGES
@@ -52,8 +59,8 @@ MAX_ITEMS = 200
 """Items in one instrument (the largest built-in has 30); file size, nesting depth and
 the number of values are bounded by `_yaml.MAX_BYTES`, `MAX_DEPTH` and `MAX_NODES`."""
 
-STAGES = ("file", "yaml", "translation", "schema", "catalogue", "reference")
-"""The stages of `read_definition`, in order."""
+STAGES = ("file", "yaml", "translation", "schema", "base", "catalogue", "reference")
+"""The stages of `read_definition`, in order (``base`` only for overlays)."""
 
 M = TypeVar("M", bound=BaseModel)
 Definition = BaseModel
@@ -89,9 +96,13 @@ def list_instruments() -> list[str]:
 def load_instrument(ref: str | os.PathLike[str]) -> Instrument:
     """Load a built-in instrument by id (``"sara-v3"``) or a definition file by path.
 
-    A string without ``/`` or ``\\`` that does not end in ``.yaml`` is an id. Raises
-    `InstrumentNotFoundError` for an unknown id or a missing file, and `InstrumentError`
-    listing the problems of the first stage of `read_definition` that finds any.
+    A string without ``/`` or ``\\`` that does not end in ``.yaml`` is an id. A file
+    may also be a district overlay (a file with ``extends:``): it gives the built-in
+    instrument it extends merged with the overlay's rules, measures and labels (see
+    `risk_scoring.definition.overlay`). Raises `InstrumentNotFoundError` for an unknown
+    id or a missing file, and `InstrumentError` listing the problems of the first stage
+    of `read_definition` that finds any (an overlay whose base changed under it fails in
+    the ``base`` stage).
 
     >>> load_instrument("dash").kind
     'checklist'
@@ -123,8 +134,12 @@ def catalogue_for(inst: Instrument) -> Catalogue:
     """The catalogue beside the instrument's file if there is one, else the built-in one.
 
     A `measures.yaml` beside the file that is not a readable regular file is an error,
-    never silently replaced by the built-in catalogue.
+    never silently replaced by the built-in catalogue. A definition merged from an
+    overlay uses its base's catalogue with the overlay's measures added.
     """
+    applied = inst.overlay
+    if applied is not None:
+        return applied.catalogue if applied.catalogue is not None else catalogue_for(applied.base)
     beside = Path(inst.origin).parent / CATALOGUE_FILE if inst.origin else None
     if beside is not None:
         try:
@@ -191,6 +206,8 @@ def _cached(path: Path, model: type[D]) -> D:
     info = files.regular_file(path, _yaml.MAX_BYTES)
     key = (model.__name__, str(path), *files.stamp(info))
     found = _cache.get(key)
+    if isinstance(found, Instrument) and found.overlay is not None and not _current(found):
+        found = None  # the base under the overlay changed: merge again (or refuse it)
     if found is None:
         reading = read_definition(path, model)
         found = reading.definition
@@ -202,6 +219,17 @@ def _cached(path: Path, model: type[D]) -> D:
             _cache[read_key] = found
     assert isinstance(found, model)
     return found
+
+
+def _current(inst: Instrument) -> bool:
+    """Whether the base and catalogue `inst` was merged from are still the loaded ones."""
+    applied = inst.overlay
+    assert applied is not None
+    try:
+        base = load_instrument(applied.base.id)
+        return base is applied.base and catalogue_for(base) is applied.base_catalogue
+    except InstrumentError:
+        return False
 
 
 # --- the staged reader ------------------------------------------------------------------
@@ -270,6 +298,9 @@ def read_definition(
     if not isinstance(doc.data, dict):
         stage("yaml", [doc.problem((), "the file must hold a mapping")])
         return reading
+    if model is Instrument and overlays.is_overlay(doc.data):
+        _read_overlay(reading, doc, stage, full=full)
+        return reading
 
     definition, translations, schema = _validate(doc, model, full=full)
     stage("translation", translations)
@@ -292,6 +323,95 @@ def read_definition(
     else:
         stage("reference", _duplicate_ids(definition, doc))
     return reading
+
+
+Stage = Callable[[str, Sequence[Problem]], None]
+
+
+def _read_overlay(reading: Reading, doc: _yaml.Document, stage: Stage, *, full: bool) -> None:
+    """The stages from ``translation`` on, for an overlay (see the module's doc)."""
+    data = doc.data
+    extends = data.get("extends")
+    named = extends.get("instrument") if isinstance(extends, dict) else None
+    refused = overlays.refused(doc, named if isinstance(named, str) else None)
+    rest = _yaml.Document(overlays.without_refused(data), doc.root, doc.source)
+    overlay, translations, schema = _validate(rest, overlays.Overlay, full=full)
+    stage("translation", translations)
+    stage("schema", _sorted([*refused, *schema]))
+    if overlay is None or schema:
+        return
+    base = _overlay_base(overlay.extends, doc, stage)
+    if base is None:
+        return
+    try:
+        base_catalogue: Catalogue | None = catalogue_for(base)
+    except InstrumentError as exc:
+        stage("catalogue", exc.problems)
+        reading.catalogue_failed = True
+        base_catalogue = None
+    merged = overlays.merge(overlay, base)
+    if base_catalogue is not None:
+        catalogue: Catalogue | None = overlays.merged_catalogue(overlay, base_catalogue)
+        known = list(base_catalogue.by_id)
+    else:  # only in a full reading: check the rules against their own measure ids
+        catalogue = None
+        known = [rule.measure for rule in merged.measure_rules]
+    found = overlays.check(overlay, base, merged, known)
+    problems = [doc.problem(loc, message, at_key=at_key) for loc, message, at_key in found]
+    stage("reference", _sorted(problems))
+    merged._origin = str(reading.path)
+    merged._digest = digest(merged)
+    merged._overlay = overlays.AppliedOverlay(
+        overlay, digest(overlay), str(reading.path), base, base_catalogue, catalogue
+    )
+    reading.definition = merged
+
+
+def _overlay_base(
+    extends: overlays.Extends, doc: _yaml.Document, stage: Stage
+) -> Instrument | None:
+    """The built-in instrument `extends` names; a ``base`` problem if it is not the one
+    the overlay was written for (then still returned, so a full reading checks the rest
+    against the current base). None when there is no such built-in instrument."""
+    ident = extends.instrument
+    try:
+        base = load_instrument(ident)
+    except InstrumentNotFoundError:
+        known = list_instruments()
+        message = (
+            f"no built-in instrument {ident!r}{_suggestion(ident, known)}; an overlay extends "
+            f"a built-in instrument ({', '.join(known)})"
+        )
+        stage("base", [doc.problem(("extends", "instrument"), message)])
+        return None
+    except InstrumentError as exc:
+        message = f"the built-in instrument {ident!r} does not load: {exc.problems[0]}"
+        stage("base", [doc.problem(("extends", "instrument"), message)])
+        return None
+    if base.overlay is not None:
+        message = f"{ident!r} is itself an overlay; an overlay extends an instrument"
+        stage("base", [doc.problem(("extends", "instrument"), message)])
+        return None
+    problems = []
+    if base.version != extends.version:
+        message = (
+            f"the overlay was written for {ident} version {extends.version!r}, but the built-in "
+            f"{ident} is version {base.version!r}: the base changed under the overlay. Review "
+            f"its rules and labels against version {base.version!r}, then set "
+            f"extends.version to {base.version!r}"
+            + (" and extends.digest to the new digest" if extends.digest else "")
+        )
+        problems.append(doc.problem(("extends", "version"), message))
+    elif extends.digest is not None and extends.digest != base.digest:
+        message = (
+            f"the overlay is pinned to {ident} {base.version} with digest "
+            f"{extends.digest[:12]}…, but the built-in {ident} {base.version} has digest "
+            f"{base.digest}: its content changed under the overlay. Review the overlay "
+            "against it, then set extends.digest to the new digest"
+        )
+        problems.append(doc.problem(("extends", "digest"), message))
+    stage("base", problems)
+    return base
 
 
 def _duplicate_ids(definition: BaseModel, doc: _yaml.Document) -> list[Problem]:
@@ -317,9 +437,7 @@ def _duplicate_ids(definition: BaseModel, doc: _yaml.Document) -> list[Problem]:
     return _sorted(problems)
 
 
-def _measure_ids(
-    inst: Instrument, reading: Reading, stage: Callable[[str, Sequence[Problem]], None]
-) -> list[str]:
+def _measure_ids(inst: Instrument, reading: Reading, stage: Stage) -> list[str]:
     try:
         return list(catalogue_for(inst).by_id)
     except InstrumentError as exc:

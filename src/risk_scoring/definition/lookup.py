@@ -15,7 +15,7 @@ import re
 from ..errors import InstrumentError, Problem, RiskScoringError, _ProblemsError
 from .instrument import Instrument
 from .loading import load_instrument
-from .result import Result
+from .result import Provenance, Result
 
 _BUILTIN_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
@@ -29,31 +29,43 @@ def instrument_of(
     """The definition `result` was computed with.
 
     `instrument` is the definition the caller says it was computed with (a loaded
-    Instrument, a built-in id or a path); without it, the built-in instrument with the
-    result's id. Raises `error` (one of our exception types, taking a message) when the
-    definition cannot be found or its id or digest differs from the result's provenance.
+    Instrument, a built-in id or a path, such as a district overlay's file); without it,
+    the built-in instrument with the result's id. Raises `error` (one of our exception
+    types, taking a message) when the definition cannot be found or differs from the
+    result's provenance: another id or digest, or another overlay or none (a result
+    computed with an overlay is read only through that overlay, never its base alone).
     """
     provenance = result.provenance
     if instrument is None:  # loading is cached: a second look-up is a dictionary access
-        inst = _load(result.instrument, error, builtin=True)
-        if inst.digest != provenance.digest:
+        if provenance.overlay is not None:
             raise _error(
                 error,
-                f"the result was computed with {result.instrument} {provenance.version} "
-                f"(digest {provenance.digest[:12]}), which is not the built-in definition "
-                f"(digest {inst.digest[:12]}); pass instrument= the definition it was "
-                "computed with",
+                f"the result was computed with {provenance.describe()}; pass instrument= "
+                f"the overlay's file (a result of the overlay {provenance.overlay.id} is "
+                f"not read through the built-in {result.instrument} alone)",
+            )
+        inst = _load(result.instrument, error, builtin=True)
+        if not provenance.matches(inst):
+            raise _error(
+                error,
+                f"the result was computed with {provenance.describe()}, which is not the "
+                f"built-in definition (digest {inst.digest[:12]}); pass instrument= the "
+                "definition it was computed with",
             )
         return inst
     inst = instrument if isinstance(instrument, Instrument) else _load(instrument, error)
-    if inst.id != result.instrument or inst.digest != provenance.digest:
+    if not provenance.matches(inst):
         raise _error(
             error,
-            f"instrument= is {inst.id} {inst.version} (digest {inst.digest[:12]}), but the "
-            f"result was computed with {result.instrument} {provenance.version} "
-            f"(digest {provenance.digest[:12]})",
+            f"instrument= is {_described(inst)}, but the result was computed with "
+            f"{provenance.describe()}",
         )
     return inst
+
+
+def _described(inst: Instrument) -> str:
+    """`inst` as `Provenance.describe` shows a result's definition."""
+    return Provenance.of(inst, "").describe()
 
 
 def _load(

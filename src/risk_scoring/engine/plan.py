@@ -388,7 +388,7 @@ def _build(inst: Instrument) -> Plan:
         measure_ids=tuple(sorted({r.measure for r in measures}, key=lambda m: order.get(m, size))),
         catalogue=catalogue,
         catalogue_order=order,
-        provenance=Provenance(inst.id, inst.version, inst.digest, __version__),
+        provenance=Provenance.of(inst, __version__),
         memo={},
     )
 
