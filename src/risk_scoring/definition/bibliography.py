@@ -111,9 +111,15 @@ def bibliography_for(definition_file: str | os.PathLike[str] | None) -> Bibliogr
 
 
 def check_citations(
-    definition: BaseModel, doc: _yaml.Document, bibliography: Bibliography
+    definition: BaseModel,
+    doc: _yaml.Document,
+    bibliography: Bibliography,
+    named: str = SOURCES_FILE,
 ) -> list[Problem]:
-    """A problem at every `source:` in `definition` that cites no key or an unknown key."""
+    """A problem at every `source:` in `definition` that cites no key or an unknown key.
+
+    `named` names the bibliography in the message for an unknown key.
+    """
     known = bibliography.by_id
     problems = []
     for loc, value in verifiables(definition):
@@ -134,8 +140,6 @@ def check_citations(
                 hint = difflib.get_close_matches(key, list(known), n=1)
                 suggestion = f"; did you mean [{hint[0]}]?" if hint else ""
                 problems.append(
-                    doc.problem(
-                        where, f"unknown reference [{key}] (not in {SOURCES_FILE})" + suggestion
-                    )
+                    doc.problem(where, f"unknown reference [{key}] (not in {named})" + suggestion)
                 )
     return problems

@@ -46,7 +46,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..definition import files, reader as _yaml
-from ..definition.bibliography import Bibliography, bibliography_for, check_citations
+from ..definition.bibliography import (
+    Bibliography,
+    bibliography_for,
+    check_citations,
+    load_bibliography,
+)
 from ..definition.catalogue import Catalogue
 from ..definition.instrument import Instrument
 from ..definition.loading import (
@@ -57,8 +62,9 @@ from ..definition.loading import (
     read_definition,
 )
 from ..definition.model import noun, verifiables
+from ..definition.overlay import Overlay
 from ..errors import AnswerError, InstrumentError, InstrumentNotFoundError, Problem
-from .golden import case_files, read_case, run_case
+from .golden import case_files, case_folder, read_case, run_case
 
 __all__ = [
     "DEFAULT_EXAMPLES",
@@ -147,7 +153,7 @@ class Unverified:
 
 
 def unverified(
-    definition: Instrument | Catalogue, file: str | Path | None = None
+    definition: Instrument | Catalogue | Overlay, file: str | Path | None = None
 ) -> list[Unverified]:
     """Every value in `definition` not confirmed against a primary source, in document order.
 
@@ -155,10 +161,15 @@ def unverified(
     ``verified: secondary`` (grade ``"secondary"``: confirmed by a secondary source only).
 
     `file` is the YAML file to locate values in; an instrument's own file is the default.
+    A definition merged from a district overlay lists its base's values (located in the
+    base's file), then the overlay's own (located in the overlay's file).
 
     >>> [u.what for u in unverified(load_instrument("odara"))][:1]   # doctest: +SKIP
     ["level 'category-1'"]
     """
+    if file is None and isinstance(definition, Instrument) and definition.overlay is not None:
+        applied = definition.overlay
+        return [*unverified(applied.base), *unverified(applied.definition, applied.origin)]
     if file is None and isinstance(definition, Instrument) and definition.origin:
         file = definition.origin
     doc = _document(file) if file is not None else None
@@ -363,6 +374,36 @@ def _citations(definition: Instrument | Catalogue, doc: _yaml.Document) -> list[
     ]
 
 
+def _overlay_citations(overlay: Overlay, doc: _yaml.Document) -> list[Finding]:
+    """An error at each `source:` of `overlay` that cites no key, or one that neither the
+    built-in bibliography nor the overlay's own `references` has; and at each of its
+    references whose key is taken."""
+    try:
+        builtin = load_bibliography()
+    except InstrumentError:
+        line, column = _root(doc)
+        message = "citations were not checked: the built-in bibliography has errors"
+        return [Finding("", message, doc.source, line, column, severity="note", stage="citation")]
+    problems = []
+    seen: set[str] = set()
+    for i, reference in enumerate(overlay.references):
+        if reference.id in builtin.by_id:
+            message = (
+                f"the built-in bibliography already has [{reference.id}]: cite it as it is, "
+                "or give the overlay's reference a key of its own"
+            )
+            problems.append(doc.problem(("references", i, "id"), message))
+        elif reference.id in seen:
+            problems.append(doc.problem(("references", i, "id"), f"duplicate id {reference.id!r}"))
+        seen.add(reference.id)
+    both = Bibliography(
+        version=builtin.version, references=(*builtin.references, *overlay.references)
+    )
+    named = f"{SOURCES_FILE} or the overlay's references"
+    problems.extend(check_citations(overlay, doc, both, named))
+    return [_finding(p, "error", "citation") for p in problems]
+
+
 def _notes(values: Iterable[Unverified]) -> list[Finding]:
     return [
         Finding(
@@ -387,26 +428,37 @@ def _check_instrument(
     if doc is None:
         return findings, 0
     if not isinstance(inst, Instrument):
+        at_base = bool(reading.problems("base"))
         findings.append(
             Finding(
                 "",
                 "cross-references, golden cases and properties were not checked: "
-                "fix the schema errors first",
+                + (
+                    "fix the errors at 'extends' first"
+                    if at_base
+                    else "fix the schema errors first"
+                ),
                 str(path),
                 *_root(doc),
                 severity="note",
-                stage="schema",
+                stage="base" if at_base else "schema",
             )
         )
         return findings, 0
     root = _root(doc)
     catalogue_problems = reading.catalogue_failed
     broken = bool(reading.problems("reference"))
-    if path.stem != inst.id:
+    applied = inst.overlay
+    own_id = applied.id if applied is not None else inst.id
+    if path.stem != own_id:
         problem = doc.problem(("id",), f"the file name {path.name!r} differs from the id")
         findings.append(_finding(problem, "warning", "reference"))
-    findings.extend(_citations(inst, doc))
-    findings.extend(_notes(unverified(inst, path)))
+    if applied is not None:
+        findings.extend(_overlay_citations(applied.definition, doc))
+        findings.extend(_notes(unverified(applied.definition, path)))
+    else:
+        findings.extend(_citations(inst, doc))
+        findings.extend(_notes(unverified(inst, path)))
 
     cases = case_files(inst)
     if catalogue_problems:
@@ -452,7 +504,7 @@ def _golden(
 ) -> list[Finding]:
     path, root = Path(doc.source), _root(doc)
     if not cases:
-        folder = Path(inst.origin).parent / "cases" / inst.id
+        folder = case_folder(inst)
         return [
             Finding(
                 "",
@@ -488,7 +540,8 @@ def _golden(
                 "because of the cross-reference errors",
             )
         )
-    missing = [level for level in inst.levels if level not in reached]
+    # An overlay's cases show its own rules; its base's cases cover the levels.
+    missing = [level for level in inst.levels if level not in reached and inst.overlay is None]
     if missing:
         problem = doc.problem(
             ("levels",),

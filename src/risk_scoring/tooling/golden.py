@@ -1,6 +1,7 @@
 """Golden cases: answers with the expected level, score, measures and warnings.
 
-Each instrument ships cases in `instruments/cases/<id>/*.yaml`::
+Each instrument ships cases in `instruments/cases/<id>/*.yaml` (a district overlay in
+`cases/<overlay id>/` beside its file)::
 
     description: "14 yes answers: visible high risk"
     answers: {items: {...}, context: {...}}
@@ -29,10 +30,19 @@ from ..engine.assessment import assess
 from ..errors import AnswerError, InstrumentError, Problem
 
 
-def case_files(inst: Instrument) -> list[Path]:
-    """The golden case files of `inst`, beside its definition, sorted by name."""
+def case_folder(inst: Instrument) -> Path:
+    """Where the golden cases of `inst` live: ``cases/<id>/`` beside its definition.
+
+    For a definition merged from a district overlay, the overlay's own cases:
+    ``cases/<overlay id>/`` beside the overlay's file.
+    """
     base = Path(inst.origin).parent if inst.origin else builtin_dir()
-    folder = base / "cases" / inst.id
+    return base / "cases" / (inst.overlay.id if inst.overlay is not None else inst.id)
+
+
+def case_files(inst: Instrument) -> list[Path]:
+    """The golden case files of `inst` (see `case_folder`), sorted by name."""
+    folder = case_folder(inst)
     return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
 
 
