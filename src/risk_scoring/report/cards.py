@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from ..analysis.compare import Comparison
     from ..definition.catalogue import Catalogue
     from ..definition.instrument import Instrument
-    from ..definition.result import Result
+    from ..definition.result import Provenance, Result
     from .view import ReportView
 
 __all__ = [
@@ -216,12 +216,22 @@ def _level_name(inst: Instrument | None, level: str | None) -> str:
     return found.title.get(_LANG[0]) if found is not None else level
 
 
+def _digests(provenance: Provenance) -> str:
+    """``sha256 8b4539c71d61``, and a district overlay's id, version and digest after it."""
+    text = f"sha256 {provenance.digest[:12]}"
+    overlay = provenance.overlay
+    if overlay is not None:
+        text += f" + {overlay.id} {overlay.version} · sha256 {overlay.digest[:12]}"
+    return text
+
+
 def instrument_html(inst: Instrument) -> str:
     """A card for an instrument: title, version, levels, domains and items, rules."""
     return _safe(_instrument, inst)
 
 
 def _instrument(inst: Instrument) -> str:
+    from ..definition.result import Provenance
     from .describe import describe
 
     found = describe(inst, _LANG[0])
@@ -240,7 +250,7 @@ def _instrument(inst: Instrument) -> str:
     count = sum(len(t.rows) for t in rules)
     return (
         f"<div class='rs-card'><h4>{_e(found.title)}</h4>"
-        f"<p class='rs-muted'>{_e(found.facts)} · sha256 {_e(inst.digest[:12])}</p>"
+        f"<p class='rs-muted'>{_e(found.facts)} · {_e(_digests(Provenance.of(inst, '')))}</p>"
         f"<p><b>{_e(levels.title)}:</b> {named}</p>{tables([levels])}"
         f"<details><summary>{_e(_t('items'))} ({len(inst.items)})</summary>"
         f"{tables(found.table('domain'))}</details>"
@@ -347,7 +357,7 @@ def _result(result: Result) -> str:
         f"<div class='rs-card'><h4>{_e(_t('level'))}: "
         f"<span class='rs-level'>{_e(_level_title(result, view))}</span></h4>"
         f"<p class='rs-muted'>{_e(title)} · {_e(_t('version').lower())} {_e(provenance.version)}"
-        f" · sha256 {_e(provenance.digest[:12])} · risk_scoring {_e(provenance.library)}"
+        f" · {_e(_digests(provenance))} · risk_scoring {_e(provenance.library)}"
         f"{_e(assessed)}</p>"
         f"<p><b>{_e(_t('score'))}:</b> {_e(score)} · {_e(complete)}</p>"
         + (f"<p><b>{_e(_t('judgements'))}:</b> {_e(judgements)}</p>" if judgements else "")

@@ -198,20 +198,26 @@ def describe(inst: Instrument, lang: str = "nb", catalogue: Catalogue | None = N
 
         catalogue = catalogue_for(inst)
     w = _Words(lang, PLAIN)
+    applied = inst.overlay
+    extra = f" + {applied.id} {applied.version}" if applied is not None else ""
     facts = " · ".join(
         [
-            f"{inst.id} {inst.version}",
+            f"{inst.id} {inst.version}{extra}",
             w(KIND_NAMES[inst.kind]),
             w(N_("%(count)s items"), count=len(inst.items)),
             w(N_("languages: %(languages)s"), languages=", ".join(LANGUAGES)),
         ]
     )
     source, licence = w(N_("Source")), w(N_("Licence"))
-    paragraphs = (
+    paragraphs: tuple[str, ...] = (
         " ".join(inst.description.get(lang).split()),
         f"{source}: {' '.join(inst.source.citation.split())}",
         f"{licence}: {' '.join(inst.source.licence.get(lang).split())}",
     )
+    if applied is not None:
+        overlay = applied.definition
+        text = f"{overlay.title.get(lang)}. {overlay.description.get(lang)}"
+        paragraphs += (f"{w(N_('District overlay'))}: {' '.join(text.split())}",)
     tables = [
         _scales(inst, w),
         _dimensions(inst, w),

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from ..definition.catalogue import Catalogue
     from ..definition.instrument import Instrument
     from ..definition.model import Text
-    from ..definition.result import RecommendedMeasure, Result
+    from ..definition.result import OverlayProvenance, RecommendedMeasure, Result
 
 __all__ = ["ReportView", "build_view"]
 
@@ -605,6 +605,16 @@ def _assessor(lang: str, role: str, ident: str | None) -> AssessorView:
     return AssessorView(shown, line(ident) if ident else None)
 
 
+def _overlay_fields(lang: str, overlay: OverlayProvenance | None) -> tuple[Field, ...]:
+    """The provenance rows of a district overlay: its id and version, and its digest."""
+    if overlay is None:
+        return ()
+    return (
+        Field(translate(lang, N_("District overlay")), line(f"{overlay.id} {overlay.version}")),
+        Field(translate(lang, N_("Overlay digest (SHA-256)")), line(overlay.digest), code=True),
+    )
+
+
 def build_view(
     result: Result,
     inst: Instrument,
@@ -712,6 +722,7 @@ def build_view(
             Field(
                 translate(t, N_("Instrument digest (SHA-256)")), line(provenance.digest), code=True
             ),
+            *_overlay_fields(t, provenance.overlay),
             Field(translate(t, N_("Measures catalogue")), s.catalogue_version),
             Field(translate(t, N_("Library")), line(f"risk_scoring {provenance.library}")),
             Field(

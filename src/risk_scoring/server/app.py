@@ -180,7 +180,7 @@ def create_app(
 
 def _known(chosen: Sequence[Instrument], result: Result) -> Instrument | None:
     for inst in chosen:
-        if inst.id == result.instrument and inst.digest == result.provenance.digest:
+        if result.provenance.matches(inst):
             return inst
     return None
 

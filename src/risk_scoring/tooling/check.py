@@ -454,6 +454,14 @@ def _check_instrument(
         problem = doc.problem(("id",), f"the file name {path.name!r} differs from the id")
         findings.append(_finding(problem, "warning", "reference"))
     if applied is not None:
+        if applied.definition.extends.digest is None and not reading.problems("base"):
+            base = applied.base
+            message = (
+                f"the overlay follows any change to {base.id} {base.version}'s content; to "
+                f"stop it when the built-in changes, pin it: digest: {base.digest}"
+            )
+            problem = doc.problem(("extends",), message, at_key=True)
+            findings.append(_finding(problem, "note", "base"))
         findings.extend(_overlay_citations(applied.definition, doc))
         findings.extend(_notes(unverified(applied.definition, path)))
     else:

@@ -75,6 +75,22 @@ def _located(name: str, problem: Problem, found: Input) -> str:
     return f"{where}: {field}{problem.message}"
 
 
+def _same(named: Instrument, given: Instrument) -> bool:
+    """Whether answers naming `named` may be assessed with `given` (`--instrument`): the
+    same definition, or a district overlay of it (the file names the base, the
+    district assesses with its rules)."""
+    if (named.id, named.digest) == (given.id, given.digest):
+        return True
+    return given.overlay is not None and named is given.overlay.base
+
+
+def _named(inst: Instrument) -> str:
+    applied = inst.overlay
+    if applied is None:
+        return repr(inst.id)
+    return f"{inst.id!r} with the overlay {applied.id!r}"
+
+
 def assess_input(found: Input, default: Instrument | None) -> tuple[Result, Instrument]:
     """Assess the answers in `found`; raises `FileFailed` with located lines."""
     reason = not_answers(found)
@@ -90,13 +106,15 @@ def assess_input(found: Input, default: Instrument | None) -> tuple[Result, Inst
             inst = load_named(named, found.name)
         except NotLoaded as exc:
             raise FileFailed(exc.lines) from None
-        if default is not None and (inst.id, inst.digest) != (default.id, default.digest):
+        if default is not None and not _same(inst, default):
             raise FileFailed(
                 [
                     f"{found.name}: the file names instrument {shown(named)} "
-                    f"but --instrument is {default.id!r}"
+                    f"but --instrument is {_named(default)}"
                 ]
             )
+        if default is not None:
+            inst = default  # the same, or a district overlay of the instrument the file names
     assert inst is not None
     try:
         return assess(inst, data), inst

@@ -113,8 +113,10 @@ def _kind(data: Any) -> Kind:
         return "case"
     if "provenance" in data and "trace" in data:
         return "result"
-    if "scales" in data or ("version" in data and isinstance(data.get("measures"), list)):
-        return "definition"  # answers have neither key
+    if "scales" in data or "extends" in data:
+        return "definition"  # answers have neither key (nor an overlay's)
+    if "version" in data and isinstance(data.get("measures"), list):
+        return "definition"
     return "answers"
 
 
