@@ -17,7 +17,7 @@ import itertools
 import re
 import time
 import tracemalloc
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -161,10 +161,10 @@ TOKENS = [
 
 
 @st.composite
-def mutated_builtin(draw: st.DrawFn) -> tuple[str, bytes]:
+def mutated_builtin(draw: st.DrawFn, corpus: Mapping[str, bytes] = BUILTIN) -> tuple[str, bytes]:
     """A built-in definition (or the catalogue) with one to five random edits."""
-    name = draw(st.sampled_from(sorted(BUILTIN)))
-    raw = bytearray(BUILTIN[name])
+    name = draw(st.sampled_from(sorted(corpus)))
+    raw = bytearray(corpus[name])
     for _ in range(draw(st.integers(1, 5))):
         edit = draw(st.sampled_from(["insert", "delete", "replace", "lines", "value"]))
         at = draw(st.integers(0, len(raw)))
@@ -276,10 +276,10 @@ def _tree_edit(draw: st.DrawFn, data: Any, depth: int = 0) -> Any:
 
 
 @st.composite
-def edited_tree(draw: st.DrawFn) -> tuple[str, bytes]:
+def edited_tree(draw: st.DrawFn, corpus: Mapping[str, bytes] = BUILTIN) -> tuple[str, bytes]:
     """A built-in definition parsed, edited as data (one to three edits), written as YAML."""
-    name = draw(st.sampled_from(sorted(BUILTIN)))
-    data = _yaml.parse(BUILTIN[name], name).data
+    name = draw(st.sampled_from(sorted(corpus)))
+    data = _yaml.parse(corpus[name], name).data
     for _ in range(draw(st.integers(1, 3))):
         data = _tree_edit(draw, data)
     flow = draw(st.sampled_from([False, None, True]))
@@ -717,6 +717,31 @@ def test_check_reports_findings_and_never_raises(folder: Path, case: tuple[str, 
     start = time.perf_counter()
     summary = check_definitions([path], properties=False)
     assert time.perf_counter() - start < SECONDS
+    for finding in summary.findings:
+        assert finding.message
+    assert_one_reader(path, summary.findings)
+
+
+OVERLAYS = {
+    path.name: path.read_bytes()
+    for path in sorted((Path(__file__).parents[1] / "examples" / "districts").glob("*.yaml"))
+}
+"""The example district overlays (a definition with `extends`), to mutate as the built-ins."""
+
+
+@fuzz(60)
+@given(case=st.one_of(mutated_builtin(OVERLAYS), edited_tree(OVERLAYS)))
+def test_mutated_overlays_raise_only_located_errors_and_check_agrees(
+    folder: Path, case: tuple[str, bytes]
+) -> None:
+    """An overlay is read by the same staged reader (with its schema, base and reference
+    stages): located errors only, and `check` finds what `load_instrument` raises first."""
+    from risk_scoring.tooling.check import check_definitions
+
+    name, raw = case
+    path = _write(folder, raw, name)
+    check_load(path, raw, rs.load_instrument)
+    summary = check_definitions([path], properties=False)
     for finding in summary.findings:
         assert finding.message
     assert_one_reader(path, summary.findings)

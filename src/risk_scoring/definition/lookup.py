@@ -40,9 +40,10 @@ def instrument_of(
         if provenance.overlay is not None:
             raise _error(
                 error,
-                f"the result was computed with {provenance.describe()}; pass instrument= "
-                f"the overlay's file (a result of the overlay {provenance.overlay.id} is "
-                f"not read through the built-in {result.instrument} alone)",
+                f"the result was computed with {provenance.describe()}: a result of an "
+                "overlay is read only through that overlay, never its base alone; pass the "
+                "overlay's file as the instrument (instrument= in Python, --instrument on "
+                "the command line)",
             )
         inst = _load(result.instrument, error, builtin=True)
         if not provenance.matches(inst):
