@@ -28,6 +28,7 @@ import risk_scoring as rs
 from risk_scoring.definition.bibliography import Bibliography
 from risk_scoring.definition.catalogue import Catalogue
 from risk_scoring.definition.instrument import Instrument
+from risk_scoring.definition.overlay import Overlay
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -188,7 +189,9 @@ def _models(root: type[BaseModel]) -> list[type[BaseModel]]:
 
 
 @pytest.mark.parametrize(
-    "root", [Instrument, Catalogue, Bibliography], ids=["instrument", "catalogue", "bibliography"]
+    "root",
+    [Instrument, Catalogue, Bibliography, Overlay],
+    ids=["instrument", "catalogue", "bibliography", "overlay"],
 )
 def test_authoring_reference_names_every_yaml_key(root: type[BaseModel]) -> None:
     text = (DOCS / "authoring.md").read_text(encoding="utf-8")

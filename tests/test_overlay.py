@@ -7,8 +7,14 @@ what is scored. Loading it gives the merged definition; results name both digest
 
 from __future__ import annotations
 
+import doctest
+import importlib.metadata
 import json
+import re
+import shlex
 import shutil
+import subprocess
+import sys
 import textwrap
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -635,3 +641,88 @@ def test_assess_takes_answers_naming_the_base_with_the_overlay_as_instrument(
     )
     assert shown.exit_code == 0, shown.output
     assert "Distriktstillegg: test-district 1" in shown.stdout
+
+
+# --- docs/district-rules.md is replayed ----------------------------------------------------
+
+PAGE = ROOT / "docs" / "district-rules.md"
+BLOCK = re.compile(
+    r"<!-- (file|try|append|run|doctest)(?:: (\S+))? -->\n```\w*\n(.*?)^```", re.S | re.M
+)
+VARYING = [
+    (re.compile(r"in \d+(?:\.\d+)? s\b"), "in … s"),
+    (re.compile(r"\b[0-9a-f]{64}\b"), "<sha256>"),  # digests change with every correction
+]
+
+
+def _steady(line: str) -> str:
+    for pattern, replacement in VARYING:
+        line = pattern.sub(replacement, line)
+    return line
+
+
+def _command() -> list[str]:
+    (script,) = importlib.metadata.entry_points(group="console_scripts", name="risk-scoring")
+    module, _, function = script.value.partition(":")
+    return [
+        sys.executable,
+        "-c",
+        f"import sys; from {module} import {function}; sys.exit({function}())",
+    ]
+
+
+def _run(console: str, cwd: Path) -> None:
+    """Run each `$ risk-scoring ...` line and compare what it prints with the lines below."""
+    steps = re.split(r"^\$ ", console, flags=re.M)[1:]
+    assert steps, "a run block without a command"
+    for step in steps:
+        line, *expected = step.rstrip("\n").split("\n")
+        program, *args = shlex.split(line)
+        assert program == "risk-scoring", line
+        done = subprocess.run(
+            [*_command(), *args], cwd=cwd, capture_output=True, text=True, timeout=120, check=False
+        )
+        printed = (done.stdout + done.stderr).rstrip("\n").split("\n")
+        assert [_steady(x) for x in printed] == [_steady(x) for x in expected], f"$ {line}"
+        failed = any(": error: " in x for x in expected)
+        assert done.returncode == (1 if failed else 0), f"$ {line}: exit {done.returncode}"
+
+
+def test_the_district_rules_page_replays(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The files the page shows are the shipped ones; its commands print what it shows (a
+    `try:` block is a file and an `append:` block an addition, for the next `run` only);
+    its Python sessions run as doctests. It all runs on a copy of examples/districts/."""
+    shutil.copytree(EXAMPLE.parent, tmp_path / "examples" / "districts")
+    blocks = [(m.group(1), m.group(2), m.group(3)) for m in BLOCK.finditer(PAGE.read_text("utf-8"))]
+    assert {kind for kind, _, _ in blocks} == {"file", "try", "append", "run", "doctest"}
+    changed: dict[Path, str | None] = {}
+    session: dict[str, Any] = {}  # the doctest blocks are one Python session
+    for kind, path, text in blocks:
+        if kind == "file":
+            assert path is not None
+            assert (ROOT / path).read_text(encoding="utf-8") == text, (
+                f"{path} differs from the page"
+            )
+        elif kind in ("try", "append"):
+            assert path is not None
+            target = tmp_path / path
+            before = target.read_text(encoding="utf-8") if target.exists() else None
+            changed.setdefault(target, before)
+            target.write_text(text if kind == "try" else (before or "") + text, encoding="utf-8")
+        elif kind == "run":
+            _run(text, tmp_path)
+            for target, before in changed.items():
+                if before is None:
+                    target.unlink()
+                else:
+                    target.write_text(before, encoding="utf-8")
+            changed.clear()
+        else:
+            monkeypatch.chdir(tmp_path)
+            test = doctest.DocTestParser().get_doctest(
+                text, session, "district-rules", str(PAGE), 0
+            )
+            runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+            runner.run(test, clear_globs=False)
+            session.update(test.globs)  # a DocTest works on a copy
+            assert runner.failures == 0, "a doctest block of docs/district-rules.md failed"
