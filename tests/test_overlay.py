@@ -332,6 +332,21 @@ def test_the_example_report_shows_both_digests() -> None:
     assert "Oppfølging ved familievoldskoordinatoren" in text
 
 
+def test_an_overlay_needs_both_languages(write: Write) -> None:
+    text = OVERLAY.replace(
+        "rationale: {nb: Sjekk våpen, en: Check for weapons}", "rationale: {en: Check}"
+    )
+    found = check_file(write(text), properties=False)
+    (problem,) = [f for f in found if f.severity == "error"]
+    assert (problem.stage, problem.path, problem.line) == (
+        "translation",
+        "measures.0.rationale.nb",
+        16,
+    )
+    assert "missing nb text" in problem.message
+    assert any(f.stage == "case" for f in found)  # filled in from English; the cases ran
+
+
 # --- what an overlay may not do -------------------------------------------------------------
 
 
