@@ -552,6 +552,16 @@ def _domain_summary(s: _Static, result: Result, counts: dict[str, int], points: 
     return " · ".join(parts)
 
 
+def _overlay_fields(lang: str, overlay: OverlayProvenance | None) -> tuple[Field, ...]:
+    """The provenance rows of a district overlay: its id and version, and its digest."""
+    if overlay is None:
+        return ()
+    return (
+        Field(translate(lang, N_("District overlay")), line(f"{overlay.id} {overlay.version}")),
+        Field(translate(lang, N_("Overlay digest (SHA-256)")), line(overlay.digest), code=True),
+    )
+
+
 _MEMO_LIMIT = 4096
 
 
@@ -603,16 +613,6 @@ def _assessor(lang: str, role: str, ident: str | None) -> AssessorView:
     known = ROLE_LABELS.get(role)
     shown = translate(lang, known) if known else line(role).replace("_", " ")
     return AssessorView(shown, line(ident) if ident else None)
-
-
-def _overlay_fields(lang: str, overlay: OverlayProvenance | None) -> tuple[Field, ...]:
-    """The provenance rows of a district overlay: its id and version, and its digest."""
-    if overlay is None:
-        return ()
-    return (
-        Field(translate(lang, N_("District overlay")), line(f"{overlay.id} {overlay.version}")),
-        Field(translate(lang, N_("Overlay digest (SHA-256)")), line(overlay.digest), code=True),
-    )
 
 
 def build_view(
