@@ -210,6 +210,19 @@ def test_level_trend_refuses_what_is_not_a_date(results: pd.DataFrame) -> None:
         level_trend(results, by="region")
 
 
+def test_a_bad_date_names_its_row_by_position_never_by_index_label(
+    results: pd.DataFrame,
+) -> None:
+    frame = results.copy()
+    frame.index = [f"Kari Nordmann {n}" for n in range(len(frame))]
+    frame["assessed_on"] = frame["assessed_on"].astype(object)
+    frame.loc[frame.index[2], "assessed_on"] = "last spring"
+    with pytest.raises(rs.AnswerError) as raised:
+        level_trend(frame)
+    assert "rows 2: not a date" in str(raised.value)
+    assert "Kari" not in str(raised.value)
+
+
 # --------------------------------------------------------------------------- factors
 
 
@@ -524,9 +537,10 @@ def _plots_extra() -> list[str]:
 
 
 def test_the_plots_extra_brings_every_library_the_plots_import() -> None:
-    tree = ast.parse((ROOT / "src/risk_scoring/analysis/plots.py").read_text(encoding="utf-8"))
+    modules = sorted((ROOT / "src/risk_scoring/analysis/plots").glob("*.py"))
+    source = "".join(path.read_text(encoding="utf-8") for path in modules)
     imported = set()
-    for node in ast.walk(tree):
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             imported |= {alias.name.split(".")[0] for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
@@ -537,6 +551,5 @@ def test_the_plots_extra_brings_every_library_the_plots_import() -> None:
     assert third_party <= extra
     assert {"matplotlib", "pandas"} <= extra
     needed = {"pandas": "pandas", "matplotlib.pyplot": "matplotlib"}
-    source = (ROOT / "src/risk_scoring/analysis/plots.py").read_text(encoding="utf-8")
     for module in needed:  # loaded through checks.module, so they name the extra
         assert f'"{module}"' in source
