@@ -7,8 +7,10 @@ from collections.abc import Mapping
 from typing import Any
 
 import pytest
+import yaml
 
 import risk_scoring as rs
+from risk_scoring.engine.plan import plan_of
 
 SECRET = "Secret note about a named person"
 
@@ -17,6 +19,11 @@ def dash_answers(**overrides: object) -> dict[str, object]:
     answers: dict[str, object] = {"items": {str(n): "no" for n in range(1, 25)}}
     answers.update(overrides)
     return answers
+
+
+def any_value(inst: rs.Instrument, item: str) -> str:
+    """The first allowed value of `item`'s primary dimension, in sorted order."""
+    return sorted(plan_of(inst).items[item].primary)[0]
 
 
 def problems(inst: rs.Instrument, answers: Mapping[str, Any]) -> list[str]:
@@ -47,6 +54,66 @@ def test_yaml_boolean_gets_a_hint_to_quote() -> None:
     (problem,) = problems(rs.load_instrument("dash"), answers)
     assert "True is not allowed" in problem
     assert "quote the value" in problem
+
+
+@pytest.mark.parametrize("instrument", ["dash", "odara", "danger-assessment", "lethality-screen"])
+def test_integer_item_keys_name_the_item_with_that_decimal_id(instrument: str) -> None:
+    inst = rs.load_instrument(instrument)
+    as_text = {item.id: any_value(inst, item.id) for item in inst.items}
+    as_numbers = {int(k) if k.isdecimal() else k: v for k, v in as_text.items()}
+    assert any(isinstance(key, int) for key in as_numbers)
+    assert inst.assess({"items": as_numbers}) == inst.assess({"items": as_text})
+
+
+def test_integer_keys_read_from_unquoted_yaml_score_as_text_keys() -> None:
+    text = "items:\n" + "".join(f"  {n}: {'yes' if n < 3 else 'no'!r}\n" for n in range(1, 25))
+    answers = yaml.safe_load(text)
+    assert 1 in answers["items"]
+    assert rs.assess("dash", answers).score == 2
+
+
+def test_an_item_given_as_text_and_as_a_number_is_one_problem() -> None:
+    answers = dash_answers()
+    answers["items"] = {**answers["items"], 1: "yes"}  # type: ignore[dict-item]
+    with pytest.raises(rs.AnswerError) as info:
+        rs.assess("dash", answers)
+    ((path, code),) = [(p.path, p.code) for p in info.value.problems]
+    assert (path, code) == ("items.1", "duplicate_key")
+
+
+def test_a_bool_key_is_not_taken_for_item_1() -> None:
+    answers = dash_answers()
+    del answers["items"]["1"]  # type: ignore[attr-defined]
+    answers["items"][True] = "yes"  # type: ignore[index]
+    assert "items.True: unknown item" in problems(rs.load_instrument("dash"), answers)
+
+
+@pytest.mark.parametrize(
+    ("instrument", "item", "given", "hint"),
+    [
+        ("dash", "1", "Yes", "(values are lower case: 'yes')"),
+        ("dash", "1", "NO", "(values are lower case: 'no')"),
+        ("sara-v3", "N1", "y", "(values are upper case: 'Y')"),
+    ],
+)
+def test_a_value_in_the_wrong_case_is_told_the_case(
+    instrument: str, item: str, given: str, hint: str
+) -> None:
+    inst = rs.load_instrument(instrument)
+    answers = {"items": {i.id: any_value(inst, i.id) for i in inst.items}}
+    answers["items"][item] = given
+    found = [p for p in problems(inst, answers) if p.startswith(f"items.{item}:")]
+    assert found == [f"items.{item}: {given!r} is not allowed; {found[0].split('; ', 1)[1]}"]
+    assert found[0].endswith(hint)
+
+
+def test_a_golden_case_given_as_answers_says_where_the_answers_are() -> None:
+    case = {"description": "all no", "answers": dash_answers(), "expect": {"level": "standard"}}
+    with pytest.raises(rs.AnswerError) as info:
+        rs.assess("dash", case)
+    (problem,) = info.value.problems
+    assert problem.code == "golden_case"
+    assert "under 'answers:'" in problem.message
 
 
 def test_notes_and_free_text_never_appear_in_errors(tiny_spj: rs.Instrument) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from typing import Any
 
 import pytest
 
@@ -82,3 +83,36 @@ def test_a_bad_on_error_or_progress_is_refused_without_repr() -> None:
 def test_progress_is_documented_in_the_module() -> None:
     assert batch.__doc__ is not None
     assert "progress=True" in batch.__doc__
+
+
+pd = pytest.importorskip("pandas")
+
+
+def _odara_frame(rows: int) -> Any:
+    return pd.DataFrame([{str(n): "no" for n in range(1, 14)}] * rows)
+
+
+def test_score_frame_tells_a_callback_the_rows_scored_after_each_chunk(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from risk_scoring.analysis import vector
+
+    monkeypatch.setattr(vector, "CHUNK", 2)
+    seen: list[int] = []
+    scored = rs.score_frame("odara", _odara_frame(5), progress=seen.append)
+    assert len(scored) == 5
+    assert seen == [2, 4, 5]
+
+
+@pytest.mark.skipif(importlib.util.find_spec("tqdm") is None, reason="tqdm is not installed")
+def test_score_frame_progress_true_draws_a_tqdm_bar(capsys: pytest.CaptureFixture[str]) -> None:
+    rs.score_frame("odara", _odara_frame(3), progress=True)
+    drawn = capsys.readouterr().err
+    assert "Scoring" in drawn
+    assert "3/3" in drawn
+
+
+def test_score_frame_refuses_a_progress_of_the_wrong_kind() -> None:
+    with pytest.raises(rs.AnswerError) as caught:
+        rs.score_frame("odara", _odara_frame(1), progress="yes")  # type: ignore[arg-type]
+    assert [(p.path, p.code) for p in caught.value.problems] == [("progress", "bad_argument")]

@@ -70,6 +70,7 @@ PROBLEM_CODES = {
     "unknown_dimension": "a dimension the instrument does not rate",
     "unknown_field": "a context field the instrument does not have",
     "unknown_judgement": "a judgement the instrument does not have",
+    "duplicate_key": "an item given twice, once as text and once as a number (1 and '1')",
     "value_not_allowed": "a value outside the item's scale, the field's type or bounds, "
     "or the instrument's levels",
     "missing": "a required item, dimension or context field is not given",
@@ -82,6 +83,7 @@ PROBLEM_CODES = {
     "unknown_column": "a frame column that is not an answer column",
     "duplicate_column": "a frame column that appears twice",
     "missing_column": "a frame lacks a column every row needs",
+    "golden_case": "a golden case (answers under 'answers:', with 'expect:') given as answers",
     "bad_argument": "an argument of the library's own functions is wrong",
 }
 """The stable `Problem.code` values for answers, frames and arguments, with what each means.

@@ -58,6 +58,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ..definition.instrument import Instrument
 from ..engine.assessment import assess
+from ..engine.batch import Progress, progress_problems, reporting
 from ..engine.checks import expected
 from ..engine.plan import Plan, plan_of
 from ..engine.read import read_precisely
@@ -221,6 +222,7 @@ def score_frame(
     *,
     keep: Sequence[str] = (),
     on_error: OnError = "raise",
+    progress: Progress = None,
 ) -> pd.DataFrame:
     """Score every row of an answer frame at once; one result row per input row.
 
@@ -231,6 +233,9 @@ def score_frame(
     the rows and the allowed values. With ``on_error="collect"`` refused rows get no
     level or score and their problems in a `problems` column instead (a column that is
     unknown or absent altogether still raises).
+
+    `progress` is as for `assess_many`: True for a tqdm bar if tqdm is installed, or a
+    callback told the number of rows scored so far (after each chunk of 65,536 rows).
     """
     require_pandas()
     import numpy as np
@@ -243,6 +248,8 @@ def score_frame(
     if on_error not in ("raise", "collect"):
         message = f"{on_error!r} is not allowed; expected 'raise' or 'collect'"
         raise AnswerError([Problem("on_error", message, code="bad_argument")], inst.id)
+    if wrong := progress_problems(progress):
+        raise AnswerError(wrong, inst.id)
     structural = _check_columns(plan, lay, df, keep, on_error)
     if structural:
         raise AnswerError(structural, inst.id)
@@ -262,7 +269,8 @@ def score_frame(
             refused[position] = tuple(str(p) for p in exc.problems)
         else:  # pragma: no cover - the cell checks are never stricter than assess
             accepted.append((position, answers))
-    columns = {**_meta_columns(plan, enc), **score_columns(plan, lay, enc)}
+    with reporting(progress, enc.n, "Scoring") as done:
+        columns = {**_meta_columns(plan, enc), **score_columns(plan, lay, enc, done)}
     if on_error == "collect":
         columns["problems"] = object_array([()])[np.zeros(enc.n, dtype=np.intp)]
     for position, found in refused.items():

@@ -185,9 +185,11 @@ def compiled(plan: Plan) -> Compiled:
     )
 
 
-def score_columns(plan: Plan, lay: Layout, enc: Encoded) -> dict[str, Any]:
+def score_columns(
+    plan: Plan, lay: Layout, enc: Encoded, done: Callable[[int], object] | None = None
+) -> dict[str, Any]:
     """The result columns for every encoded row (refused rows too: `score_frame` blanks
-    them), computed chunk by chunk."""
+    them), computed chunk by chunk; `done` is told the rows scored after each chunk."""
     import numpy as np
 
     n = enc.n
@@ -215,6 +217,8 @@ def score_columns(plan: Plan, lay: Layout, enc: Encoded) -> dict[str, Any]:
         total, unknown = domains(plan, lay, env, out, start, stop)
         _chunk(plan, rules, enc, env, total, unknown, out, start, stop)
         _measures(plan, rules, env, out, start, stop, memo)
+        if done is not None:
+            done(stop)
     return out
 
 

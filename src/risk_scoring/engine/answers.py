@@ -108,6 +108,12 @@ def validate_answers(inst: Instrument | Plan, raw: Mapping[str, Any]) -> Answers
     problems: list[Problem] = []
     if not isinstance(raw, Mapping):
         raise AnswerError([Problem("", "answers must be a mapping", code="not_mapping")], plan.id)
+    if "items" not in raw and isinstance(raw.get("answers"), Mapping):
+        message = (
+            "this looks like a golden case (answers with the expected result): "
+            "assess the mapping under 'answers:'"
+        )
+        raise AnswerError([Problem("answers", message, code="golden_case")], plan.id)
     unknown("", raw, _TOP, TOP_LEVEL, "key", "unknown_key", problems)
     ratings, notes = _items(plan, raw.get("items"), problems)
     context = _context(plan, raw.get("context"), problems)
@@ -134,6 +140,7 @@ def _items(
         message = "must be a mapping of item id to answer"
         problems.append(Problem("items", message, code="not_mapping"))
         raw = {}
+    raw = decimal_keys("items", raw, problems)
     if len(raw) > len(plan.items) or any(key not in plan.item_ids for key in raw):
         unknown("items", raw, plan.item_ids, list(plan.items), "item", "unknown_item", problems)
     for ident, item in plan.items.items():
@@ -141,6 +148,25 @@ def _items(
         if rating is not None:
             ratings[ident] = rating
     return ratings, notes
+
+
+def decimal_keys(path: str, raw: Mapping[Any, Any], problems: list[Problem]) -> Mapping[Any, Any]:
+    """`raw` with each integer key as its decimal text: ``1: yes`` unquoted in YAML, or
+    ``{1: "yes"}`` from Python, names item ``"1"`` (SPEC §3). A key given both ways is a
+    problem."""
+    if all(type(key) is str for key in raw):
+        return raw
+    out: dict[Any, Any] = {}
+    for key, value in raw.items():
+        if isinstance(key, int) and not isinstance(key, bool) and abs(key) < 10**18:
+            text = str(int(key))
+            if text in raw or text in out:
+                message = f"item {text!r} is given twice, as text and as a number"
+                problems.append(Problem(f"{path}.{text}", message, code="duplicate_key"))
+            out[text] = value
+        else:
+            out[key] = value
+    return out
 
 
 def scale_value(allowed: frozenset[str], value: object) -> Any:

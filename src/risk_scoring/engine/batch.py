@@ -20,6 +20,7 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar, overload
 
@@ -117,13 +118,7 @@ def assess_many(
                 f"expected an iterable of answer mappings, not {type(rows).__name__}",
             )
         )
-    if not (progress is None or isinstance(progress, bool) or callable(progress)):
-        problems.append(
-            Problem(
-                "progress",
-                f"expected True, False or a callable, not {type(progress).__name__}",
-            )
-        )
+    problems.extend(progress_problems(progress))
     if problems:
         raise AnswerError(problems)
     inst = load_instrument(instrument) if isinstance(instrument, str) else instrument
@@ -141,25 +136,48 @@ def _tqdm() -> Any:
         return None
 
 
+def progress_problems(progress: object) -> list[Problem]:
+    """The problem with a `progress=` argument, if any (shared by `score_frame`)."""
+    if progress is None or isinstance(progress, bool) or callable(progress):
+        return []
+    message = f"expected True, False or a callable, not {type(progress).__name__}"
+    return [Problem("progress", message, code="bad_argument")]
+
+
+@contextmanager
+def reporting(
+    progress: Progress, total: int | None, desc: str
+) -> Iterator[Callable[[int], object] | None]:
+    """A callback taking the number of rows done so far, as `progress` asks: a tqdm bar
+    (closed on leaving), the caller's own callback, or None for none."""
+    if progress is None or progress is False:
+        yield None
+    elif progress is True:
+        bar_class = _tqdm()
+        if bar_class is None:
+            yield None
+            return
+        bar = bar_class(total=total, unit="row", desc=desc)
+        try:
+            yield lambda done: bar.update(done - bar.n)
+        finally:
+            bar.close()
+    else:
+        yield progress
+
+
 def _counted(rows: Iterable[T], progress: Progress) -> Iterable[T]:
     """`rows`, reporting each row as it is taken (after the previous one is assessed)."""
-    if progress is None or progress is False:
+    if progress is None or progress is False or (progress is True and _tqdm() is None):
         return rows
-    if progress is True:
-        bar = _tqdm()
-        if bar is None:
-            return rows
-        total = len(rows) if isinstance(rows, Sized) else None
-        return _with_bar(rows, bar, total)
-    return _with_callback(rows, progress)
+    return _reported(rows, progress)
 
 
-def _with_bar(rows: Iterable[T], bar_class: Any, total: int | None) -> Iterator[T]:
-    bar = bar_class(total=total, unit="row", desc="Assessing")
-    try:
-        yield from _with_callback(rows, lambda done: bar.update(done - bar.n))
-    finally:
-        bar.close()
+def _reported(rows: Iterable[T], progress: Progress) -> Iterator[T]:
+    total = len(rows) if isinstance(rows, Sized) else None
+    with reporting(progress, total, "Assessing") as callback:
+        assert callback is not None
+        yield from _with_callback(rows, callback)
 
 
 def _with_callback(rows: Iterable[T], callback: Callable[[int], object]) -> Iterator[T]:

@@ -112,11 +112,26 @@ def unknown(
 
 
 def value_problem(path: str, value: object, allowed: Iterable[str]) -> Problem:
+    allowed = list(allowed)
     tip = ""
     if isinstance(value, bool):
         tip = " (a YAML 1.1 reader turns yes/no into true/false: quote the value)"
+    elif isinstance(value, str):
+        tip = _case_tip(value, allowed)
     message = f"{shown(value)} is not allowed; {expected(allowed)}{tip}"
     return Problem(path, message, code="value_not_allowed")
+
+
+def _case_tip(value: str, allowed: list[str]) -> str:
+    """A hint when `value` differs from an allowed value only in case (``Yes`` for ``yes``)."""
+    if len(value) > 64:
+        return ""
+    folded = value.casefold()
+    for option in allowed:
+        if option.casefold() == folded:
+            case = "lower" if option.islower() else "upper" if option.isupper() else "mixed"
+            return f" (values are {case} case: {shown(option)})"
+    return ""
 
 
 def missing_item(path: str, allowed: Iterable[str]) -> Problem:
