@@ -198,6 +198,80 @@ def fill_free_text(
     return out
 
 
+RECORD_FIELDS = [
+    "assessors.0.name",
+    "assessors.1.name",
+    "sources.0",
+    "other_considerations.0.title",
+    "other_considerations.0.note",
+    "scenarios.0.description",
+    "scenarios.0.victims",
+    "scenarios.0.warning_signs.0",
+    "management.0.responsible",
+    "management.0.reason",
+    "review.triggers.0",
+]
+"""The free-text fields of the SPJ case record that `fill_record_free_text` fills."""
+
+
+def fill_record_free_text(
+    inst: rs.Instrument, answers: Mapping[str, Any], texts: Mapping[str, str] | str
+) -> dict[str, Any]:
+    """A copy of `answers` (with two assessors, as `fill_free_text` gives) carrying the
+    whole case record, with `texts[field]` (or one text) in every field of `RECORD_FIELDS`."""
+
+    def text(name: str) -> str:
+        return texts if isinstance(texts, str) else texts[name]
+
+    out = copy.deepcopy(dict(answers))
+    people = out.get("assessors") or [{"role": "risk_analyst"}, {"role": "clinician"}]
+    for i, person in enumerate(people[:2]):
+        person["name"] = text(f"assessors.{i}.name")
+        person["signed_on"] = "2026-11-23"
+    out["assessors"] = people
+    first = inst.dimensions[0]
+    value = inst.scale_by_id[first.scale].values[0].id
+    out["sources"] = [text("sources.0")]
+    out["other_considerations"] = [
+        {
+            "title": text("other_considerations.0.title"),
+            first.id: value,
+            "note": text("other_considerations.0.note"),
+        }
+    ]
+    out["scenarios"] = [
+        {
+            "type": "escalation",
+            "description": text("scenarios.0.description"),
+            "victims": text("scenarios.0.victims"),
+            "likelihood": "high",
+            "severity": "moderate",
+            "imminence": "low",
+            "warning_signs": [text("scenarios.0.warning_signs.0")],
+        },
+        {"type": "repeat"},
+    ]
+    out["management"] = [
+        {
+            "measure": "sikkerhetsrad",
+            "strategy": "victim_safety_planning",
+            "decision": "deferred",
+            "responsible": text("management.0.responsible"),
+            "due": "2026-12-01",
+            "reason": text("management.0.reason"),
+            "consent": True,
+        }
+    ]
+    out["review"] = {"due": "2027-01-15", "triggers": [text("review.triggers.0")]}
+    item = inst.items[0]
+    values = [v.id for v in inst.scale_for(item, inst.primary).values]
+    out["raters"] = {
+        people[0]["role"]: {"items": {item.id: values[0]}},
+        people[-1]["role"]: {"items": {item.id: values[-1]}},
+    }
+    return out
+
+
 PAYLOADS = [
     "<script>alert(1)</script>",
     "</span></td></tr></table></main><h1>x</h1>",

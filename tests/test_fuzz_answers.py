@@ -126,7 +126,14 @@ def _replace(data: Any, path: tuple[Any, ...], new: Any) -> Any:
 @st.composite
 def mutated_answers(draw: st.DrawFn, inst: rs.Instrument) -> Any:
     """Valid (or singly invalid) answers with one to three parts replaced or added."""
-    base = draw(st.one_of(answers(inst, complete=draw(st.booleans())), invalid_answers(inst)))
+    complete = draw(st.booleans())
+    base = draw(
+        st.one_of(
+            answers(inst, complete=complete),
+            answers(inst, complete=complete, record=True),  # the SPJ case record
+            invalid_answers(inst),
+        )
+    )
     for _ in range(draw(st.integers(1, 3))):
         how = draw(st.sampled_from(["replace", "replace", "add"]))
         path = draw(st.sampled_from(_paths(base)))

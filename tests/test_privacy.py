@@ -1,13 +1,15 @@
 """Personal data never leaves through errors, reprs, logs or warnings.
 
 Threat model: docs/security.md §4. Notes, justifications, case references, text
-judgements, text context fields and assessor ids hold special-category personal data
-(health, offences). A sentinel that looks like such data is planted in every one of
-them, then every error path we can reach is triggered: invalid answers (with the
-sentinel also typed into the wrong fields and used as keys), refused reports and
-templates, tampered result JSON, batches, answer frames and the command line. The
-sentinel must not appear in any exception (message, args, attributes, chained
-exceptions), repr or str, log record (captured at DEBUG on every logger) or warning.
+judgements, text context fields, assessor ids and names, and every text of the SPJ case
+record (sources, other considerations, scenarios, the plan's responsible and reasons,
+review triggers) hold special-category personal data (health, offences). A sentinel
+that looks like such data is planted in every one of them, then every error path we
+can reach is triggered: invalid answers (with the sentinel also typed into the wrong
+fields and used as keys), refused reports and templates, tampered result JSON,
+batches, answer frames and the command line. The sentinel must not appear in any
+exception (message, args, attributes, chained exceptions), repr or str, log record
+(captured at DEBUG on every logger) or warning.
 """
 
 from __future__ import annotations
@@ -30,8 +32,10 @@ import risk_scoring as rs
 from risk_scoring.engine import answers as answers_module
 from risk_scoring.engine.batch import RowError, assess_many
 from tests.security_support import (
+    RECORD_FIELDS,
     SENTINEL,
     fill_free_text,
+    fill_record_free_text,
     free_text_fields,
     leaks,
     seeded_answers,
@@ -51,8 +55,10 @@ def _instrument(ident: str, free_text: rs.Instrument) -> rs.Instrument:
 
 
 def planted(inst: rs.Instrument) -> dict[str, Any]:
-    """Valid answers for `inst` with the sentinel in every free-text field."""
-    return fill_free_text(inst, seeded_answers(inst, random.Random(7), None), SENTINEL)
+    """Valid answers for `inst`, with the case record, and the sentinel in every
+    free-text field."""
+    answers = fill_free_text(inst, seeded_answers(inst, random.Random(7), None), SENTINEL)
+    return fill_record_free_text(inst, answers, SENTINEL)
 
 
 # --- where to look ----------------------------------------------------------------------
@@ -177,6 +183,7 @@ def _defects(inst: rs.Instrument) -> Iterator[tuple[str, Callable[[dict[str, Any
     yield "case_ref not text", top("case_ref", (SENTINEL,))
     yield "assessor id too long", lambda a: a["assessors"][0].__setitem__("id", LONG)
     yield "assessor role too long", lambda a: a["assessors"][0].__setitem__("role", LONG)
+    yield from _record_defects(inst)
     for field in inst.context:
         yield (
             f"sentinel as context {field.id}",
@@ -185,6 +192,94 @@ def _defects(inst: rs.Instrument) -> Iterator[tuple[str, Callable[[dict[str, Any
     for judgement in inst.judgements:
         value = LONG if judgement.type == "text" else SENTINEL
         yield f"sentinel as judgement {judgement.id}", _put("judgements", judgement.id, value)
+
+
+def _record_defects(inst: rs.Instrument) -> Iterator[tuple[str, Callable[[dict[str, Any]], None]]]:
+    """Ways to break the case record of planted answers, the sentinel typed in wrongly."""
+    item = inst.items[0].id
+
+    def part(
+        key: str, index: int | None, field: str, value: Any
+    ) -> Callable[[dict[str, Any]], None]:
+        def put(answers: dict[str, Any]) -> None:
+            target = answers[key] if index is None else answers[key][index]
+            target[field] = value
+
+        return put
+
+    def top(key: str, value: Any) -> Callable[[dict[str, Any]], None]:
+        return lambda a: a.__setitem__(key, value)
+
+    role = "risk_analyst"
+    for field in ("type", "likelihood", "severity", "imminence", SENTINEL):
+        yield f"sentinel as scenario {field[:9]}", part("scenarios", 0, field, SENTINEL)
+    for field in ("measure", "strategy", "decision", "due", "consent", SENTINEL):
+        yield f"sentinel as management {field[:9]}", part("management", 0, field, SENTINEL)
+    for field in ("relevance", "recent", "current", SENTINEL):
+        yield (
+            f"sentinel as consideration {field[:9]}",
+            part("other_considerations", 0, field, SENTINEL),
+        )
+    yield "sentinel as review due", part("review", None, "due", SENTINEL)
+    yield "sentinel as review key", part("review", None, SENTINEL, SENTINEL)
+    yield "sentinel as signed_on", part("assessors", 0, "signed_on", SENTINEL)
+    yield "name on two lines", part("assessors", 0, "name", f"{SENTINEL}\n{SENTINEL}")
+    yield "role on two lines", part("assessors", 0, "role", f"{SENTINEL}\r")
+    yield "assessor id with a bidi control", part("assessors", 1, "id", f"\u202e{SENTINEL}")
+    yield "case_ref on two lines", top("case_ref", f"{SENTINEL}\nRisk level: STANDARD")
+    yield "name too long", part("assessors", 0, "name", LONG)
+    yield "sentinel as sources", top("sources", SENTINEL)
+    yield "sentinel as scenarios", top("scenarios", SENTINEL)
+    yield "sentinel as management", top("management", [SENTINEL])
+    yield "sentinel as review", top("review", [SENTINEL])
+    yield "sentinel as raters", top("raters", [SENTINEL])
+    yield "too many sources", top("sources", [SENTINEL] * 51)
+    yield "source too long", top("sources", [LONG])
+    yield (
+        "warning sign not text",
+        lambda a: a["scenarios"][0].__setitem__("warning_signs", [{SENTINEL: 1}]),
+    )
+    yield "reason too long", part("management", 0, "reason", LONG)
+    recommended = [m.id for m in inst.assess(planted(inst)).measures]
+    if recommended:
+
+        def unexplained(answers: dict[str, Any]) -> None:
+            answers["management"][0]["measure"] = recommended[0]
+            del answers["management"][0]["reason"]
+
+        yield "reason missing", unexplained
+    yield "trigger with a lone surrogate", part("review", None, "triggers", [SENTINEL + "\ud800"])
+    yield "sentinel as rater", lambda a: a["raters"].__setitem__(SENTINEL, {})
+    yield "sentinel as rater key", lambda a: a["raters"][role].__setitem__(SENTINEL, 1)
+    yield (
+        "sentinel as rater item",
+        lambda a: a["raters"][role].__setitem__("items", {SENTINEL: "x"}),
+    )
+    yield (
+        "sentinel as rater value",
+        lambda a: a["raters"][role].__setitem__("items", {item: SENTINEL}),
+    )
+    yield (
+        "sentinel as rater dimension",
+        lambda a: a["raters"][role].__setitem__("items", {item: {SENTINEL: "x"}}),
+    )
+    yield (
+        "sentinel as rater note",
+        lambda a: a["raters"][role].__setitem__("items", {item: {"note": SENTINEL}}),
+    )
+    yield (
+        "sentinel as rater judgement",
+        lambda a: a["raters"][role].__setitem__("judgements", {SENTINEL: SENTINEL}),
+    )
+    for judgement in inst.judgements:
+        yield (
+            f"sentinel as rater judgement {judgement.id}",
+            _rater_judgement(role, judgement.id),
+        )
+
+
+def _rater_judgement(role: str, ident: str) -> Callable[[dict[str, Any]], None]:
+    return lambda a: a["raters"][role].__setitem__("judgements", {ident: SENTINEL})
 
 
 def _put(section: str, key: str, value: Any) -> Callable[[dict[str, Any]], None]:
@@ -200,7 +295,10 @@ def test_answer_errors_never_show_personal_data(ident: str, free_text: rs.Instru
     for label, defect in _defects(inst):
         raw = planted(inst)
         defect(raw)
-        error = raises_cleanly(rs.AnswerError, partial(inst.assess, raw))
+        try:
+            error = raises_cleanly(rs.AnswerError, partial(inst.assess, raw))
+        except pytest.fail.Exception:
+            pytest.fail(f"{label}: not refused")
         assert error.problems, label
 
 
@@ -224,6 +322,19 @@ def test_every_free_text_field_holds_the_sentinel(free_text: rs.Instrument) -> N
     assert dumped["judgement_texts"] == {"victims": SENTINEL}
     assert dumped["context"]["circumstances"] == SENTINEL
     assert [a["id"] for a in dumped["assessors"]] == [SENTINEL, SENTINEL]
+    # The case record: every free-text field of it.
+    assert len(RECORD_FIELDS) == 11
+    assert [a["name"] for a in dumped["assessors"]] == [SENTINEL, SENTINEL]
+    assert dumped["sources"] == [SENTINEL]
+    (considered,) = dumped["other_considerations"]
+    assert considered["title"] == considered["note"] == SENTINEL
+    scenario = dumped["scenarios"][0]
+    assert scenario["description"] == scenario["victims"] == SENTINEL
+    assert scenario["warning_signs"] == [SENTINEL]
+    (decided,) = dumped["management"]
+    assert decided["responsible"] == decided["reason"] == SENTINEL
+    assert dumped["plan"][-1]["decision"]["reason"] == SENTINEL
+    assert dumped["review"]["triggers"] == [SENTINEL]
 
 
 @pytest.mark.parametrize("ident", INSTRUMENTS)
@@ -231,8 +342,24 @@ def test_results_never_show_personal_data_in_repr(ident: str) -> None:
     inst = rs.load_instrument(ident)
     with watched():
         result = inst.assess(planted(inst))
-    for shown in (repr(result), str(result), repr(result.assessors), repr(result.measures)):
-        assert not leaks(shown)
+    parts = (
+        result,
+        result.assessors,
+        result.measures,  # (result.sources is a plain list of texts: not repr-safe)
+        result.other_considerations,
+        result.scenarios,
+        result.management,
+        result.review,
+        result.raters,
+        result.plan,
+        result.disagreements,
+        result.domains,
+    )
+    assert result.plan
+    assert result.scenarios
+    for part in parts:
+        assert not leaks(repr(part))
+        assert not leaks(str(part))
 
 
 def test_results_never_show_text_context_fields_in_repr(free_text: rs.Instrument) -> None:
@@ -364,6 +491,14 @@ def _tampered(result: rs.Result) -> Iterator[tuple[str, str]]:
     yield "note not text", json.dumps({**data, "notes": {"A1": [SENTINEL]}})
     yield "not an object", json.dumps([SENTINEL])
     yield "assessors wrong", json.dumps({**data, "assessors": [{"id": SENTINEL}]})
+    yield "scenario type", json.dumps({**data, "scenarios": [{"type": SENTINEL}]})
+    yield "scenario key", json.dumps({**data, "scenarios": [{"type": "repeat", SENTINEL: 1}]})
+    yield "management wrong", json.dumps({**data, "management": [{"reason": SENTINEL}]})
+    yield "plan status", json.dumps({**data, "plan": [{**data["plan"][0], "status": SENTINEL}]})
+    yield "review wrong", json.dumps({**data, "review": {"triggers": SENTINEL}})
+    yield "raters wrong", json.dumps({**data, "raters": {SENTINEL: {"items": SENTINEL}}})
+    yield "sources wrong", json.dumps({**data, "sources": [[SENTINEL]]})
+    yield "high_risk_case", json.dumps({**data, "high_risk_case": SENTINEL})
 
 
 def test_tampered_results_never_show_personal_data_in_the_message(
@@ -463,3 +598,20 @@ def test_the_command_line_never_shows_personal_data_on_errors(tmp_path: Path, co
         assert not leaks(outcome.output), f"{command}: {label}"
         stderr = outcome.stderr if outcome.stderr_bytes is not None else ""
         assert not leaks(stderr), f"{command}: {label}"
+
+
+def test_roles_that_are_free_text_never_show_in_reprs() -> None:
+    inst = rs.load_instrument("sara-v3")
+    raw = planted(inst)
+    first, second = f"{SENTINEL} A", f"{SENTINEL} B"
+    raw["assessors"][0]["role"], raw["assessors"][1]["role"] = first, second
+    item = inst.items[0].id
+    raw["raters"] = {first: {"items": {item: "Y"}}, second: {"items": {item: "N"}}}
+    with watched():
+        result = inst.assess(raw)
+    assert result.disagreements
+    for part in (result, result.assessors, result.disagreements, result.plan):
+        assert not leaks(repr(part))
+        assert not leaks(str(part))
+    raw["raters"][f"{SENTINEL} C"] = {}
+    raises_cleanly(rs.AnswerError, partial(inst.assess, raw))

@@ -41,7 +41,8 @@ class Problem:
     `source`, `line` and `column` (1-based) point into a YAML file when there is one;
     `code` names the kind of problem (``unknown_item``, ``value_not_allowed``) for
     programs, as the message does for people: it never changes when a message is
-    reworded. `PROBLEM_CODES` lists the codes of answers, frames and arguments.
+    reworded. `PROBLEM_CODES` lists the codes of answers (the case record's included),
+    frames and arguments.
     """
 
     path: str
@@ -64,22 +65,35 @@ class Problem:
 
 PROBLEM_CODES = {
     "invalid": "a problem without a more precise code (definitions, for now)",
-    "not_mapping": "answers, items, context, judgements or an item rating is not a mapping",
-    "unknown_key": "a top-level answers key (or a key of a stored result) that is not known",
-    "unknown_item": "an item id the instrument does not have",
+    "not_mapping": "answers, items, context, judgements, an item rating or a part of the "
+    "case record is not a mapping",
+    "unknown_key": "a key that is not known: at the top of the answers, in an assessor or a "
+    "part of the case record, or in a stored result",
+    "unknown_item": "an item id the instrument does not have (in items or a rater's items)",
     "unknown_dimension": "a dimension the instrument does not rate",
     "unknown_field": "a context field the instrument does not have",
-    "unknown_judgement": "a judgement the instrument does not have",
+    "unknown_judgement": "a judgement the instrument does not have (or a text judgement "
+    "in a rater's judgements)",
     "duplicate_key": "an item given twice, once as text and once as a number (1 and '1')",
     "value_not_allowed": "a value outside the item's scale, the field's type or bounds, "
     "or the instrument's levels",
-    "missing": "a required item, dimension or context field is not given",
+    "missing": "a required item, dimension or context field is not given, or a required "
+    "part of a case record entry (a measure, strategy, decision, scenario type, title)",
     "not_text": "free text that is not a string",
     "too_long": "free text over the length limit",
     "not_unicode": "free text holding a lone surrogate",
     "bad_date": "a date not written YYYY-MM-DD, or not a real date",
     "bad_assessor": "an assessor entry that is not a mapping with a role",
     "too_many_assessors": "more assessors than a pair",
+    "not_one_line": "a single-line text (an assessor's role, id or name, the case reference) "
+    "holds a line break, another control character or a bidirectional-text control",
+    "not_list": "a part of the case record that must be a list is not one",
+    "too_many": "a list of the case record over its limit, or more raters than a pair",
+    "unknown_measure": "a management entry names a measure outside the catalogue",
+    "duplicate_measure": "a measure decided twice in management",
+    "reason_required": "a recommended measure rejected or deferred without a reason",
+    "unknown_rater": "raters keyed by a role no assessor has",
+    "duplicate_role": "raters keyed by a role that two assessors share",
     "unknown_column": "a frame column that is not an answer column",
     "duplicate_column": "a frame column that appears twice",
     "missing_column": "a frame lacks a column every row needs",

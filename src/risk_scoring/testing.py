@@ -26,6 +26,8 @@ from hypothesis import strategies as st
 
 from ._generated import instrument_from, instruments
 from .definition.instrument import ContextField, Instrument
+from .definition.loading import catalogue_for
+from .definition.record import DECISIONS, RATINGS, SCENARIO_TYPES, STRATEGIES
 
 __all__ = ["answers", "higher_answer", "instrument_from", "instruments", "invalid_answers"]
 
@@ -69,11 +71,17 @@ def answers(
     complete: bool = True,
     unknowns: bool = True,
     judgements: bool = True,
+    record: bool = False,
 ) -> dict[str, Any]:
     """Valid answer sets for `instrument`.
 
     `complete=False` may leave out optional items and context; `unknowns=False` never
     draws unknown/omitted values; `judgements=False` never fills summary judgements.
+    `record=True` also draws the SPJ case record (docs/record.md): assessors with names
+    and signing dates, an assessment date, sources, other considerations, scenarios, a
+    management plan over the catalogue, a review and each rater's own ratings. Its
+    rejected and deferred measures always carry a reason, so the answers are valid
+    whatever the rules recommend.
     """
     items = {}
     for item in instrument.items:
@@ -98,6 +106,108 @@ def answers(
         out["judgements"] = chosen
     if draw(st.booleans()):
         out["justification"] = draw(st.text(max_size=60))
+    if record:
+        out.update(draw(_record(instrument)))
+    return out
+
+
+# What a single-line field (an assessor's role, id and name; case_ref) accepts.
+_LINE = st.text(
+    st.characters(
+        exclude_categories=("Cc", "Cs", "Zl", "Zp"),
+        exclude_characters="\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+        "\u2066\u2067\u2068\u2069",
+    ),
+    max_size=30,
+)
+_TEXT = st.text(max_size=40)
+# A text that is not blank: a letter or digit, then anything.
+_FILLED = st.builds(str.__add__, st.characters(categories=("L", "N")), st.text(max_size=30))
+_DATES = st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)).map(dt.date.isoformat)
+_ROLES = ("risk_analyst", "clinician", "psychologist", "social_worker")
+
+
+@st.composite
+def _record(draw: st.DrawFn, inst: Instrument) -> dict[str, Any]:
+    """The SPJ case record for `answers(record=True)`."""
+    out: dict[str, Any] = {}
+    roles = draw(st.lists(st.sampled_from(_ROLES), unique=True, max_size=2))
+    people = []
+    for role in roles:
+        person: dict[str, Any] = {"role": role}
+        for key, strategy in (("id", _LINE), ("name", _LINE), ("signed_on", _DATES)):
+            if draw(st.booleans()):
+                person[key] = draw(strategy)
+        people.append(person)
+    out["assessors"] = people
+    if draw(st.booleans()):
+        out["assessed_on"] = draw(_DATES)
+    out["sources"] = draw(st.lists(_TEXT, max_size=3))
+    considerations = []
+    for _ in range(draw(st.integers(0, 2))):
+        entry: dict[str, Any] = {"title": draw(_FILLED)}
+        for dim in inst.dimensions:
+            if draw(st.booleans()):
+                entry[dim.id] = draw(
+                    st.sampled_from([v.id for v in inst.scale_by_id[dim.scale].values])
+                )
+        if draw(st.booleans()):
+            entry["note"] = draw(_TEXT)
+        considerations.append(entry)
+    out["other_considerations"] = considerations
+    scenarios = []
+    for _ in range(draw(st.integers(0, 3))):
+        scenario: dict[str, Any] = {"type": draw(st.sampled_from(SCENARIO_TYPES))}
+        for key in ("description", "victims"):
+            if draw(st.booleans()):
+                scenario[key] = draw(_TEXT)
+        for key in ("likelihood", "severity", "imminence"):
+            if draw(st.booleans()):
+                scenario[key] = draw(st.sampled_from(RATINGS))
+        if draw(st.booleans()):
+            scenario["warning_signs"] = draw(st.lists(_TEXT, max_size=3))
+        scenarios.append(scenario)
+    out["scenarios"] = scenarios
+    measures = [m.id for m in catalogue_for(inst).measures]
+    plan = []
+    for measure in draw(st.lists(st.sampled_from(measures), unique=True, max_size=4)):
+        decision = draw(st.sampled_from(DECISIONS))
+        entry = {
+            "measure": measure,
+            "strategy": draw(st.sampled_from(STRATEGIES)),
+            "decision": decision,
+        }
+        if decision != "chosen" or draw(st.booleans()):
+            entry["reason"] = draw(_FILLED)
+        for key, strategy in (("responsible", _TEXT), ("due", _DATES)):
+            if draw(st.booleans()):
+                entry[key] = draw(strategy)
+        if draw(st.booleans()):
+            entry["consent"] = draw(st.sampled_from([True, False, None]))
+        plan.append(entry)
+    out["management"] = plan
+    if draw(st.booleans()):
+        out["review"] = {"due": draw(_DATES), "triggers": draw(st.lists(_TEXT, max_size=3))}
+    levels = [j.id for j in inst.judgements if j.type == "level"]
+    raters = {}
+    for role in roles:
+        if not draw(st.booleans()):
+            continue
+        items = {}
+        for item in draw(
+            st.lists(st.sampled_from(inst.items), unique_by=lambda i: i.id, max_size=4)
+        ):
+            rating = {}
+            for dim in inst.dimensions:
+                if draw(st.booleans()):
+                    rating[dim.id] = draw(
+                        st.sampled_from([v.id for v in inst.scale_for(item, dim).values])
+                    )
+            if rating:
+                items[item.id] = rating
+        rated = {j: draw(st.sampled_from(inst.levels)) for j in levels if draw(st.booleans())}
+        raters[role] = {"items": items, "judgements": rated}
+    out["raters"] = raters
     return out
 
 

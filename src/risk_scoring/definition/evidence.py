@@ -9,10 +9,12 @@ Evidence is the answer (or score, or level) that made a condition hold. Each rec
     ScoreEvidence(14.0)                          score=14
     LEVEL                                        level
     MissingEvidence("items", "N5")               items.N5   (an unknown or absent answer)
+    FieldEvidence("review.due", "2026-11-01")    review.due=2026-11-01   (the case record)
 
 So that the text form stays unambiguous for any id, ``%``, ``.`` and ``=`` inside an id
 or value are percent-encoded (``imm.inent`` is written ``imm%2Einent``), and an item
-whose id is ``context`` or ``judgements`` has its first letter encoded. The built-in
+whose id is ``context``, ``judgements``, ``management`` or ``review`` has its first letter
+encoded. The built-in
 instruments' ids contain none of these, so their text is unchanged. `parse_evidence`
 reads the text form back into the record.
 
@@ -35,6 +37,7 @@ __all__ = [
     "ContextEvidence",
     "Evidence",
     "EvidenceText",
+    "FieldEvidence",
     "ItemEvidence",
     "JudgementEvidence",
     "LevelEvidence",
@@ -50,7 +53,8 @@ __all__ = [
 
 _SPECIAL = re.compile(r"[%.=]")
 _ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
-_RESERVED_HEADS = frozenset({"context", "judgements"})
+_RESERVED_HEADS = frozenset({"context", "judgements", "management", "review"})
+_FIELD_HEADS = frozenset({"assessed_on", "management", "review"})
 
 
 def encode(part: str) -> str:
@@ -215,6 +219,24 @@ class MissingEvidence(Evidence):
         return f"{self.section}.{encode(self.id)}"
 
 
+class FieldEvidence(Evidence):
+    """A date of the case record a warning compares: ``management.0.due=2026-11-25``,
+    ``review.due=...``, ``assessed_on=...`` (`path` is the answers' dotted path)."""
+
+    __slots__ = ("path", "value")
+    __match_args__ = ("path", "value")
+    kind = "field"
+    path: str
+    value: str
+
+    def __init__(self, path: str, value: str) -> None:
+        _set(self, "path", path)
+        _set(self, "value", value)
+
+    def __str__(self) -> str:
+        return f"{self.path}={encode(self.value)}"
+
+
 LEVEL = LevelEvidence()
 
 
@@ -231,6 +253,8 @@ def parse_evidence(text: str) -> Evidence:
             )
             return MissingEvidence(section, decode(parts[1]))
         raise ValueError("not an evidence text")
+    if parts[0] in _FIELD_HEADS and all(parts):
+        return FieldEvidence(name, decode(value))
     if parts == ["score"]:
         try:
             return ScoreEvidence(float(value))
@@ -264,7 +288,8 @@ EvidenceText = Annotated[
         {
             "type": "string",
             "description": "evidence: item.dimension=value, context.field=value, "
-            "judgements.id=value, score=N, level, or items.id / judgements.id",
+            "judgements.id=value, score=N, level, items.id / judgements.id, or a "
+            "date of the case record (review.due=..., management.0.due=..., assessed_on=...)",
         }
     ),
 ]

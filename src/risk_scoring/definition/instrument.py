@@ -137,11 +137,26 @@ class MissingPolicy(Verifiable):
     total: Literal["zero", "prorate"] = "zero"
 
 
+class HighRisk(Verifiable):
+    """Which summary judgements make a high-risk case (*høyrisikosak*), and from what level.
+
+    `Result.high_risk_case` is True when any of `judgements` is at least `at_least`,
+    False when all of them are recorded and none is, and None otherwise.
+    """
+
+    judgements: tuple[str, ...] = Field(min_length=1)
+    at_least: str
+
+
 class Scoring(Model):
-    """How the level is reached: bands over a total, or the analyst's judgements."""
+    """How the level is reached: bands over a total, or the analyst's judgements.
+
+    `high_risk` (spj only) declares the judgements behind `Result.high_risk_case`.
+    """
 
     missing: MissingPolicy | None = None
     level_from: tuple[str, ...] = ()
+    high_risk: HighRisk | None = None
 
 
 class Escalation(Verifiable):

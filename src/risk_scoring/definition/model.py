@@ -93,6 +93,7 @@ _NOUNS = {
     "ScaleValue": "scale value",
     "Level": "level",
     "MissingPolicy": "missing-item policy",
+    "HighRisk": "high-risk rule",
     "Escalation": "escalation",
     "WarningRule": "warning rule",
     "MeasureRule": "measure rule",

@@ -9,6 +9,9 @@ is in `result.py`); every free-text field is personal data and is left out of `r
 
 The parts are frozen dataclasses, as the Result's other parts are: pydantic validates
 and serialises them all the same, and they are cheap to build.
+
+`engine/record.py` validates these parts in the answers; `engine/management.py`
+derives the plan, the disagreements and `high_risk_case` from them.
 """
 
 from __future__ import annotations
@@ -30,6 +33,21 @@ STRATEGIES: tuple[Strategy, ...] = (
     "victim_safety_planning",
 )
 DECISIONS: tuple[DecisionKind, ...] = ("chosen", "rejected", "deferred")
+
+
+@dataclass(frozen=True, slots=True)
+class Assessor:
+    """One member of the assessing pair: a role, a pseudonymous id, a name for the
+    report's sign-off, and the date they signed it (YYYY-MM-DD).
+
+    `role`, `id` and `name` are single lines of text (no line breaks or control
+    characters) and are left out of `repr`: a role is typed by the caller.
+    """
+
+    role: str = field(repr=False)
+    id: str | None = field(default=None, repr=False)
+    name: str | None = field(default=None, repr=False)
+    signed_on: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

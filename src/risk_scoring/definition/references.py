@@ -96,11 +96,10 @@ def _structure(inst: Instrument) -> Found:
             yield ("context", i, "choices"), "a 'choice' field needs 'choices'"
     if inst.kind == "spj":
         yield from _spj_scoring(inst)
-    elif inst.scoring.level_from:
-        yield (
-            ("scoring", "level_from"),
-            f"'level_from' is only for spj instruments, not {inst.kind}",
-        )
+    else:
+        for key in ("level_from", "high_risk"):
+            if getattr(inst.scoring, key):
+                yield ("scoring", key), f"{key!r} is only for spj instruments, not {inst.kind}"
 
 
 def _spj_scoring(inst: Instrument) -> Found:
@@ -114,6 +113,14 @@ def _spj_scoring(inst: Instrument) -> Found:
         yield from _one_of(("scoring", "level_from", i), name, level_judgements, "judgement")
     if inst.scoring.missing is not None:
         yield ("scoring", "missing"), "spj instruments have no missing-item policy"
+    high_risk = inst.scoring.high_risk
+    if high_risk is not None:
+        loc = ("scoring", "high_risk")
+        for i, name in enumerate(high_risk.judgements):
+            yield from _one_of((*loc, "judgements", i), name, level_judgements, "judgement")
+            if name in high_risk.judgements[:i]:
+                yield (*loc, "judgements", i), f"{name!r} is listed twice"
+        yield from _one_of((*loc, "at_least"), high_risk.at_least, inst.levels, "level")
 
 
 def score_range(inst: Instrument) -> tuple[float, float]:

@@ -9,6 +9,7 @@ byte-identical for the same answers and instrument version, and
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
@@ -34,6 +35,7 @@ from .evidence import (
 )
 from .instrument import Kind, Priority
 from .record import (
+    Assessor,
     Consideration,
     Decision,
     RaterRatings,
@@ -140,7 +142,9 @@ class DomainSummary:
     """Per domain: how many items took each primary value, and their points.
 
     For spj instruments the points are the research coding (N=0, P=1, Y=2); omitted
-    items count in `omitted` and add nothing.
+    items count in `omitted` and add nothing. `high_relevance` lists, in item order, the
+    items of the domain rated at the top of the `relevance` dimension's scale (SARA-V3:
+    relevance ``high``); it is empty for instruments without that dimension.
     """
 
     domain: str
@@ -148,6 +152,7 @@ class DomainSummary:
     counts: dict[str, int]
     points: float
     omitted: int
+    high_relevance: tuple[str, ...] = ()
 
 
 StepKind = Literal["total", "missing", "band", "judgement", "escalation", "warning"]
@@ -307,14 +312,6 @@ class Provenance:
         return schema
 
 
-@dataclass(frozen=True, slots=True)
-class Assessor:
-    """One member of the assessing pair: a role and an optional pseudonymous id."""
-
-    role: str
-    id: str | None = field(default=None, repr=False)
-
-
 PlanStatus = Literal["undecided", "chosen", "rejected", "deferred"]
 
 
@@ -343,7 +340,7 @@ class Disagreement:
     kind: Literal["item", "judgement"]
     id: str
     dimension: str | None
-    ratings: dict[str, str | None]
+    ratings: dict[str, str | None] = field(repr=False)  # keyed by role: free text
     consensus: str | None
 
 
@@ -378,7 +375,7 @@ class Result(_Frozen):
     scenarios: list[Scenario] = Field(default_factory=list)
     management: list[Decision] = Field(default_factory=list)
     review: Review | None = None
-    raters: dict[str, RaterRatings] = Field(default_factory=dict)
+    raters: dict[str, RaterRatings] = Field(default_factory=dict, repr=False)  # keyed by role
     plan: list[PlanEntry] = Field(default_factory=list)
     disagreements: list[Disagreement] = Field(default_factory=list)
 
@@ -450,13 +447,24 @@ class Result(_Frozen):
         return result
 
 
+_CODE = re.compile(r"[A-Za-z0-9_.+-]{1,64}")
+
+
+def _part(part: object) -> str:
+    """A part of an error's location: a code as it is, any other text as a stand-in (a
+    key of `raters` or of a dataclass may be free text)."""
+    if isinstance(part, str) and not _CODE.fullmatch(part):
+        return f"<text of {len(part)} characters>"
+    return str(part)
+
+
 def _problems(exc: ValidationError) -> list[Problem]:
     """Pydantic's errors as our Problems, without input values or unknown keys (both may
     be personal data: a key of `notes` or `context` is not ours to quote)."""
     problems = []
     for error in exc.errors(include_url=False, include_input=False, include_context=False):
-        loc = [str(part) for part in error["loc"]]
-        if error["type"] == "extra_forbidden":
+        loc = [_part(part) for part in error["loc"]]
+        if error["type"] in ("extra_forbidden", "unexpected_keyword_argument"):
             problems.append(Problem(".".join(loc[:-1]), "unknown key", code="unknown_key"))
         else:
             problems.append(Problem(".".join(loc), error["msg"], code=error["type"]))

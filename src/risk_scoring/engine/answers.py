@@ -2,10 +2,11 @@
 
 The answer format is SPEC §3: `items` (a bare value fills the primary dimension, a
 mapping gives dimensions and a `note`), `context`, `judgements`, `justification`,
-`assessors`, `assessed_on` and `case_ref`. Every problem is collected and raised at
-once as an `AnswerError`, each with a stable code (`risk_scoring.errors.PROBLEM_CODES`).
-Free text (notes, justification, text judgements, case reference) is never quoted in a
-message, nor is a key that is not a code. The caller's mapping is never changed.
+`assessors`, `assessed_on` and `case_ref`; the rest of the SPJ case record is checked
+by `record.py`. Every problem is collected and raised at once as an `AnswerError`, each
+with a stable code (`risk_scoring.errors.PROBLEM_CODES`). Free text (notes,
+justification, text judgements, case reference) is never quoted in a message, nor is a
+key that is not a code. The caller's mapping is never changed.
 
 `assess` first tries the fast reader (`risk_scoring.engine.read`), which accepts only
 regular input and never reports; anything it declines comes here.
@@ -60,6 +61,13 @@ TOP_LEVEL = (
     "assessors",
     "assessed_on",
     "case_ref",
+    # The rest of the SPJ case record, checked by engine/record.py.
+    "sources",
+    "other_considerations",
+    "scenarios",
+    "management",
+    "review",
+    "raters",
 )
 _TOP = frozenset(TOP_LEVEL)
 ContextValue = bool | int | str | None

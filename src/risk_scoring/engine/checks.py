@@ -24,14 +24,20 @@ __all__ = [
     "MAX_INT",
     "MAX_LISTED",
     "MAX_TEXT",
+    "ONE_LINE",
     "assessors",
     "check_context",
     "check_date",
+    "check_line",
     "check_text",
     "context_expected",
     "context_ok",
     "expected",
+    "hint",
+    "key_shown",
     "missing_item",
+    "one_line",
+    "shown",
     "unknown",
     "value_problem",
 ]
@@ -58,7 +64,7 @@ def expected(values: Iterable[str]) -> str:
     return "expected one of " + ", ".join(repr(v) for v in sorted(values))
 
 
-def _hint(name: object, known: Sequence[str]) -> str:
+def hint(name: object, known: Sequence[str]) -> str:
     """A close known name (never the input itself) for a short text `name`."""
     if not isinstance(name, str) or len(name) > 64:
         return ""
@@ -105,7 +111,7 @@ def unknown(
         extra += 1
         if extra <= MAX_LISTED:
             path = f"{prefix}.{key_shown(key)}" if prefix else key_shown(key)
-            problems.append(Problem(path, f"unknown {what}{_hint(key, names)}", code=code))
+            problems.append(Problem(path, f"unknown {what}{hint(key, names)}", code=code))
     if extra > MAX_LISTED:
         more = extra - MAX_LISTED
         problems.append(Problem(prefix, f"{more} more unknown {what} keys not listed", code=code))
@@ -229,11 +235,35 @@ def check_context(
     return value
 
 
+# Line breaks and other C0/C1 controls, the Unicode line and paragraph separators, and
+# the bidirectional-text controls that can reorder what a reader sees.
+_NOT_ONE_LINE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+ONE_LINE = "must be a single line: no line breaks, control or bidirectional-text characters"
+ASSESSOR_KEYS = ("role", "id", "name", "signed_on")
+
+
+def one_line(text: str) -> bool:
+    """Whether `text` is a single line: no line break, control or bidi control in it."""
+    return _NOT_ONE_LINE.search(text) is None
+
+
+def check_line(path: str, value: object, problems: list[Problem]) -> str | None:
+    """A single line of text (a role, an id, a name), None if not given or refused."""
+    text = check_text(path, value, problems)
+    if text is not None and not one_line(text):
+        problems.append(Problem(path, ONE_LINE, code="not_one_line"))
+        return None
+    return text
+
+
 def assessors(raw: object, problems: list[Problem]) -> list[dict[str, str]]:
+    """The assessing pair: role (required), id, name and signed_on, each a single line."""
     if raw is None:
         return []
-    if not isinstance(raw, Sequence) or isinstance(raw, str):
-        message = "must be a list of {role: ..., id: ...}"
+    if not isinstance(raw, Sequence) or isinstance(raw, (str, bytes, bytearray)):
+        message = "must be a list of {role: ..., id: ..., name: ..., signed_on: ...}"
         problems.append(Problem("assessors", message, code="bad_assessor"))
         return []
     if len(raw) > MAX_ASSESSORS:
@@ -248,17 +278,22 @@ def assessors(raw: object, problems: list[Problem]) -> list[dict[str, str]]:
             message = "must be a mapping with a 'role' (text)"
             problems.append(Problem(path, message, code="bad_assessor"))
             continue
-        extra = sorted(key_shown(k) for k in person if k not in ("role", "id"))
+        extra = sorted(key_shown(k) for k in person if k not in ASSESSOR_KEYS)
         if extra:
-            message = f"unknown keys {extra[:MAX_LISTED]}; expected 'role' and 'id'"
+            wanted = ", ".join(repr(k) for k in ASSESSOR_KEYS)
+            message = f"unknown keys {extra[:MAX_LISTED]}; expected {wanted}"
             problems.append(Problem(path, message, code="unknown_key"))
-        role = check_text(f"{path}.role", person["role"], problems)
-        if role is None:
-            continue
-        entry = {"role": role}
-        if person.get("id") is not None:
-            ident = check_text(f"{path}.id", person["id"], problems)
-            if ident is not None:
-                entry["id"] = ident
-        out.append(entry)
+        role = check_line(f"{path}.role", person["role"], problems)
+        entry = {} if role is None else {"role": role}
+        for key in ("id", "name"):
+            if person.get(key) is not None:
+                text = check_line(f"{path}.{key}", person[key], problems)
+                if text is not None:
+                    entry[key] = text
+        if person.get("signed_on") is not None:
+            signed_on = check_date(f"{path}.signed_on", person["signed_on"], problems)
+            if signed_on is not None:
+                entry["signed_on"] = signed_on
+        if role is not None:
+            out.append(entry)
     return out

@@ -25,6 +25,7 @@ from ..definition.instrument import PRIORITIES, ContextField, Instrument, Kind, 
 from ..definition.loading import catalogue_for
 from ..definition.result import Provenance
 from .checks import MAX_INT
+from .record_plan import RecordPlan, record_plan
 from .rules import Compiled, compile_row
 
 if TYPE_CHECKING:
@@ -185,6 +186,8 @@ class Plan(NamedTuple):
     catalogue: Catalogue
     catalogue_order: Mapping[str, int]
     provenance: Provenance
+    record: RecordPlan
+    """What the SPJ case record reads (`risk_scoring.engine.record_plan`)."""
     memo: dict[str, dict[Any, Any]]
     """What pure functions of small keys gave, kept so that each is made once (which
     measure rules fired → their merge, a total → its steps, the judgements → the level);
@@ -389,6 +392,7 @@ def _build(inst: Instrument) -> Plan:
         catalogue=catalogue,
         catalogue_order=order,
         provenance=Provenance.of(inst, __version__),
+        record=record_plan(inst, catalogue),
         memo={},
     )
 

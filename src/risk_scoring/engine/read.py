@@ -170,7 +170,7 @@ def _read(plan: Plan, raw: Mapping[str, Any]) -> Read | None:
                 unknown += [m[0] for m in members if ratings[m[0]][primary] in unknown_values]
         total += subtotal
         tallies[domain] = counts
-        domains.append(new_domain(domain, len(members), counts, subtotal, omitted))
+        domains.append(new_domain(domain, len(members), counts, subtotal, omitted, ()))
     if not plan.in_domain_order:
         ratings = {ident: ratings[ident] for ident in plan.items}
         notes = {ident: notes[ident] for ident in plan.items if ident in notes}

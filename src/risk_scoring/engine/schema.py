@@ -11,6 +11,11 @@ differences are known and documented in `docs/cli.md`: JSON Schema cannot tell `
 from `3` (the library wants a whole number, not a float), and the date check needs a
 validator that asserts `format: date` (the pattern already refuses most bad dates).
 
+The SPJ case record (`docs/record.md`) is described too, with the checks that relate
+one part to another left to the library: a recommended measure rejected or deferred
+without a reason (what is recommended depends on the rules), a measure decided twice,
+and `raters` keyed by a role no assessor has, or by a role two assessors share.
+
 `result_schema()` describes `Result.model_dump_json()`.
 """
 
@@ -18,10 +23,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..definition.catalogue import Catalogue
 from ..definition.instrument import ContextField, Instrument, Item
-from ..definition.loading import load_instrument
+from ..definition.loading import catalogue_for, load_instrument
+from ..definition.record import DECISIONS, RATINGS, SCENARIO_TYPES, STRATEGIES
 from ..definition.result import Result
 from .checks import MAX_ASSESSORS, MAX_TEXT
+from .record_shapes import (
+    MAX_CONSIDERATIONS,
+    MAX_MANAGEMENT,
+    MAX_SCENARIOS,
+    MAX_SOURCES,
+    MAX_TRIGGERS,
+    MAX_WARNING_SIGNS,
+)
 
 __all__ = ["DRAFT", "answers_schema", "result_schema"]
 
@@ -43,6 +58,115 @@ def _text(description: str = "") -> dict[str, Any]:
 
 def _date() -> dict[str, Any]:
     return {"type": "string", "format": "date", "pattern": _DATE}
+
+
+# What `record.py` refuses in a single-line field, as an ECMA-262 character class.
+_ONE_LINE = (
+    "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u061c\\u200e\\u200f"
+    "\\u202a-\\u202e\\u2066-\\u2069]*$"
+)
+
+
+def _line(description: str = "") -> dict[str, Any]:
+    return {**_text(description), "pattern": _ONE_LINE}
+
+
+def _texts(limit: int) -> dict[str, Any]:
+    return {"type": "array", "items": _text(), "maxItems": limit}
+
+
+def _object(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": required or [],
+        "additionalProperties": False,
+    }
+
+
+def _enum(values: Any, nullable: bool = True) -> dict[str, Any]:
+    return _nullable({"enum": list(values)}, nullable)
+
+
+def _record(inst: Instrument, catalogue: Catalogue) -> dict[str, Any]:
+    """The schemas of the record's top-level keys (`docs/record.md`)."""
+    dims = {d.id: _enum(v.id for v in inst.scale_by_id[d.scale].values) for d in inst.dimensions}
+    consideration = _object(
+        {
+            "title": {**_text(), "pattern": "\\S"},
+            **dims,
+            "note": _nullable(_text(), True),
+        },
+        ["title"],
+    )
+    scenario = _object(
+        {
+            "type": {"enum": list(SCENARIO_TYPES)},
+            "description": _nullable(_text(), True),
+            "victims": _nullable(_text(), True),
+            **{key: _enum(RATINGS) for key in ("likelihood", "severity", "imminence")},
+            "warning_signs": _nullable(_texts(MAX_WARNING_SIGNS), True),
+        },
+        ["type"],
+    )
+    decision = _object(
+        {
+            "measure": {"enum": [m.id for m in catalogue.measures]},
+            "strategy": {"enum": list(STRATEGIES)},
+            "decision": {"enum": list(DECISIONS)},
+            "responsible": _nullable(_text(), True),
+            "due": _nullable(_date(), True),
+            "reason": _nullable(_text(), True),
+            "consent": {"type": ["boolean", "null"]},
+        },
+        ["measure", "strategy", "decision"],
+    )
+    review = _object(
+        {
+            "due": _nullable(_date(), True),
+            "triggers": _nullable(_texts(MAX_TRIGGERS), True),
+        }
+    )
+    primary = inst.primary.id
+    rated: dict[str, Any] = {}
+    for item in inst.items:
+        values = {d.id: [v.id for v in inst.scale_for(item, d).values] for d in inst.dimensions}
+        mapping = {
+            "type": "object",
+            "properties": {d: _enum(v) for d, v in values.items()},
+            "additionalProperties": _NULL,
+        }
+        rated[item.id] = {"anyOf": [{"enum": values[primary]}, mapping, _NULL]}
+    judgements = {j.id: _NULL if j.type == "text" else _enum(inst.levels) for j in inst.judgements}
+    rater = _object(
+        {
+            "items": _nullable(_object(rated), True),
+            "judgements": _nullable(_object(judgements), True),
+        }
+    )
+    return {
+        "sources": _nullable(_texts(MAX_SOURCES), True),
+        "other_considerations": _nullable(
+            {"type": "array", "items": consideration, "maxItems": MAX_CONSIDERATIONS},
+            True,
+        ),
+        "scenarios": _nullable(
+            {"type": "array", "items": scenario, "maxItems": MAX_SCENARIOS}, True
+        ),
+        "management": _nullable(
+            {"type": "array", "items": decision, "maxItems": MAX_MANAGEMENT}, True
+        ),
+        "review": _nullable(review, True),
+        "raters": _nullable(
+            {
+                "type": "object",
+                "description": "Each rater's own ratings, keyed by an assessor's role.",
+                "additionalProperties": rater,
+                "maxProperties": MAX_ASSESSORS,
+            },
+            True,
+        ),
+    }
 
 
 def _item(inst: Instrument, item: Item) -> dict[str, Any]:
@@ -130,12 +254,15 @@ def answers_schema(instrument: Instrument | str, *, instrument_key: bool = False
         },
         "additionalProperties": False,
     }
-    assessor = {
-        "type": "object",
-        "properties": {"role": {"type": "string"}, "id": _nullable(_text(), True)},
-        "required": ["role"],
-        "additionalProperties": False,
-    }
+    assessor = _object(
+        {
+            "role": _line(),
+            "id": _nullable(_line(), True),
+            "name": _nullable(_line("For the report's sign-off; personal data."), True),
+            "signed_on": _nullable(_date(), True),
+        },
+        ["role"],
+    )
     properties: dict[str, Any] = {
         "items": _nullable(items, not required_items),
         "context": _nullable(context, not required_context),
@@ -145,7 +272,8 @@ def answers_schema(instrument: Instrument | str, *, instrument_key: bool = False
             {"type": "array", "items": assessor, "maxItems": MAX_ASSESSORS}, True
         ),
         "assessed_on": _nullable(_date(), True),
-        "case_ref": _nullable(_text("A pseudonymous case reference."), True),
+        "case_ref": _nullable(_line("A pseudonymous case reference."), True),
+        **_record(inst, catalogue_for(inst)),
     }
     if instrument_key:
         properties = {"instrument": {"const": inst.id}, **properties}

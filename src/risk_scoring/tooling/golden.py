@@ -14,6 +14,9 @@ Each instrument ships cases in `instruments/cases/<id>/*.yaml` (a district overl
         marac_referral: [marac-visible-high-risk]  #   recommended it, in order
       warnings: [serious-indicator-below-high]     # warning rule ids (optional)
       missing: [judgements.serious_harm]           # optional
+      high_risk_case: true                         # the SPJ case record (optional)
+      plan: {besoksforbud: chosen, varetekt: rejected, sikkerhetsrad: undecided}
+      disagreements: [N3.recent, serious_harm]     # or a count: 2
 
 `run_case` returns the differences as `Problem`s located in the case file.
 """
@@ -83,8 +86,19 @@ def run_case(inst: Instrument, path: Path) -> list[Problem]:
         "measures": [m.id for m in result.measures],
         "warnings": [s.rule for s in result.trace if s.kind == "warning"],
         "missing": result.missing,
+        "high_risk_case": result.high_risk_case,
+        # The plan in its order, as pairs: a mapping's order would not be compared.
+        "plan": [[entry.measure, entry.status] for entry in result.plan],
+        "disagreements": [
+            f"{d.id}.{d.dimension}" if d.dimension is not None else d.id
+            for d in result.disagreements
+        ],
     }
     reasons = {m.id: [r.rule for r in m.reasons] for m in result.measures}
+    if isinstance(expect.get("plan"), dict):
+        expect = {**expect, "plan": [[k, v] for k, v in expect["plan"].items()]}
+    if isinstance(expect.get("disagreements"), int):
+        actual["disagreements"] = len(actual["disagreements"])
     problems = []
     for key, wanted in expect.items():
         if key == "reasons":

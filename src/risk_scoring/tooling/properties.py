@@ -116,7 +116,7 @@ def check_properties(
 
     @decorate
     def determinism(data: Any) -> None:
-        raw = data.draw(answers(inst))
+        raw = data.draw(answers(inst, record=True))  # with the SPJ case record
         first = assess(raw).model_dump_json()
         if assess(copy.deepcopy(raw)).model_dump_json() != first:
             raise _PropertyFailed(f"two assessments of the same answers differ: {_shown(raw)}")
