@@ -86,7 +86,9 @@ def mib(count: float) -> float:
 
 def sample_matches(inst: rs.Instrument, answers: pd.DataFrame, scored: pd.DataFrame) -> bool:
     sample = answers.sample(2_000, random_state=0)
-    one_by_one = to_frame(assess_many(inst, frame_to_answers(inst, sample)), instrument=inst)
+    one_by_one = to_frame(
+        assess_many(inst, frame_to_answers(inst, sample)), instrument=inst, record=False
+    )
     one_by_one.index = sample.index
     try:
         pd.testing.assert_frame_equal(scored.loc[sample.index], one_by_one)

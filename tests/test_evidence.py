@@ -121,7 +121,7 @@ def test_a_dotted_judgement_id_missing_is_named_in_full(dotted: rs.Instrument) -
             dotted, [{"items": {"A1": "N", "A2": "P", "B1": "N"}, "judgements": {"harm": "low"}}]
         ),
     )
-    pd.testing.assert_frame_equal(frame, to_frame([result], instrument=dotted))
+    pd.testing.assert_frame_equal(frame, to_frame([result], instrument=dotted, record=False))
 
 
 def test_dotted_judgement_evidence_round_trips(dotted: rs.Instrument) -> None:

@@ -3,7 +3,9 @@
 `agreement(results_a, results_b)` pairs the two raters' results by `case_ref` and
 reports, for the level, each level-type summary judgement and each item's primary
 rating: the number of pairs rated by both, the percent (exact) agreement, and Cohen's
-weighted kappa.
+weighted kappa. `agreement(results)` does the same within each result, between the two
+raters whose own ratings the case record keeps (`result.raters`, the tospann model):
+there, a rater's ratings may be partial, and only what both rated is paired.
 
 Kappa weights. The categories are ordered (levels lowest first; a scale's values in
 their order, with unknown/omitted values left out of that item's pairs), so a
@@ -28,12 +30,14 @@ and the same category (no chance disagreement to compare against).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from ..definition.instrument import Instrument
+from ..definition.record import RaterRatings
 from ..definition.result import Result
 from .compare import ComparisonError, check_versions, resolve_instrument
 
@@ -64,6 +68,7 @@ class Agreement(_Frozen):
     pairs: int
     only_a: int
     only_b: int
+    skipped: int = 0  # one batch of records: results without two raters' own ratings
     level: Kappa
     judgements: dict[str, Kappa]
     items: dict[str, Kappa]
@@ -144,14 +149,31 @@ def _by_case(results: Iterable[Result], side: str) -> dict[str, Result]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class _Side:
+    """What one rater said about one case: a level, level judgements, item ratings."""
+
+    level: str | None
+    judgements: Mapping[str, str]
+    ratings: Mapping[str, Mapping[str, str]]
+
+
 def agreement(
     results_a: Iterable[Result],
-    results_b: Iterable[Result],
+    results_b: Iterable[Result] | None = None,
     *,
     weights: Weights = "linear",
     instrument: Instrument | str | None = None,
 ) -> Agreement:
-    """Agreement between two raters' results, paired by `case_ref`.
+    """Agreement between the two raters of a pair.
+
+    Given two batches, `results_a` from rater A and `results_b` from rater B, the
+    results are paired by `case_ref`. Given one batch (`results_b` left out), each
+    result is one case that carries both raters' own ratings in `raters` (the tospann
+    record, docs/record.md): rater A is the one whose role comes first in `assessors`,
+    and a result without two raters counts in `skipped`. A rater's level is the one the
+    instrument's `scoring.level_from` gives from that rater's judgements (spj), when the
+    rater judged all of them.
 
     Raises `ComparisonError` when results come from different instruments, lack a
     case reference, repeat one within a rater, or no case was assessed by both. Warns
@@ -159,6 +181,8 @@ def agreement(
     """
     if weights not in ("linear", "quadratic"):
         raise ComparisonError(f"weights must be 'linear' or 'quadratic', not {weights!r}")
+    if results_b is None:
+        return _within(results_a, weights, instrument)
     a = _by_case(results_a, "a")
     b = _by_case(results_b, "b")
     both = [ref for ref in a if ref in b]
@@ -166,8 +190,58 @@ def agreement(
         raise ComparisonError("no case_ref appears in both results_a and results_b")
     check_versions([*a.values(), *b.values()])
     inst = resolve_instrument(a[both[0]], instrument)
-    levels = inst.levels
     pairs = [(a[ref], b[ref]) for ref in both]
+    return _agreement(inst, weights, pairs, only_a=len(a) - len(both), only_b=len(b) - len(both))
+
+
+def _within(
+    results: Iterable[Result], weights: Weights, instrument: Instrument | str | None
+) -> Agreement:
+    """Agreement between the two raters recorded inside each result."""
+    found = []
+    for result in results:
+        if not isinstance(result, Result):
+            raise ComparisonError(f"results_a must hold Results, not {type(result).__name__}")
+        found.append(result)
+    if not found:
+        raise ComparisonError("no results to compare")
+    check_versions(found)
+    inst = resolve_instrument(found[0], instrument)
+    pairs = []
+    skipped = 0
+    for result in found:
+        roles = [a.role for a in result.assessors if a.role in result.raters]
+        if len(roles) < 2:
+            skipped += 1
+            continue
+        first, second = (result.raters[role] for role in roles[:2])
+        pairs.append((_side(inst, first), _side(inst, second)))
+    if not pairs:
+        raise ComparisonError(
+            "no result carries two raters' own ratings (raters keyed by the assessors' roles)"
+        )
+    return _agreement(inst, weights, pairs, skipped=skipped)
+
+
+def _side(inst: Instrument, rater: RaterRatings) -> _Side:
+    levels = inst.levels
+    names = inst.scoring.level_from
+    level = None
+    if names and all(rater.judgements.get(name) in levels for name in names):
+        level = levels[max(levels.index(rater.judgements[name]) for name in names)]
+    return _Side(level, rater.judgements, rater.items)
+
+
+def _agreement(
+    inst: Instrument,
+    weights: Weights,
+    pairs: Sequence[tuple[Result | _Side, Result | _Side]],
+    *,
+    only_a: int = 0,
+    only_b: int = 0,
+    skipped: int = 0,
+) -> Agreement:
+    levels = inst.levels
 
     def ranks(values: list[str], x: str | None, y: str | None) -> tuple[int, int] | None:
         if x in values and y in values:
@@ -195,9 +269,10 @@ def agreement(
     return Agreement(
         instrument=inst.id,
         weights=weights,
-        pairs=len(both),
-        only_a=len(a) - len(both),
-        only_b=len(b) - len(both),
+        pairs=len(pairs),
+        only_a=only_a,
+        only_b=only_b,
+        skipped=skipped,
         level=kappa_of(levels, ((x.level, y.level) for x, y in pairs)),
         judgements=judgements,
         items=items,

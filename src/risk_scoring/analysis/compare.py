@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ..definition.instrument import Instrument, Priority
 from ..definition.lookup import instrument_of
-from ..definition.result import Result
+from ..definition.result import PlanStatus, Result
 from ..errors import RiskScoringError
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "InstrumentVersionWarning",
     "ItemChange",
     "MeasureChange",
+    "PlanChange",
     "compare",
 ]
 
@@ -75,6 +76,22 @@ class MeasureChange(_Frozen):
     after: Priority
 
 
+class PlanChange(_Frozen):
+    """A measure whose place in the management plan changed.
+
+    `before` and `after` are its status in each plan (``undecided``, ``chosen``,
+    ``rejected``, ``deferred``), or None where the plan did not have it; `origin_before`
+    and `origin_after` say whether the rules recommended it (``rules``) or the pair
+    added it (``pair``).
+    """
+
+    measure: str
+    before: PlanStatus | None
+    after: PlanStatus | None
+    origin_before: Literal["rules", "pair"] | None
+    origin_after: Literal["rules", "pair"] | None
+
+
 class Comparison(_Frozen):
     """What changed from the `earlier` assessment to the `later` one."""
 
@@ -93,6 +110,10 @@ class Comparison(_Frozen):
     changed_priorities: list[MeasureChange]
     new_warnings: list[str]
     resolved_warnings: list[str]
+    # The SPJ case record: the plan's changes, and the review dates.
+    plan_changes: list[PlanChange] = []
+    review_due_before: str | None = None
+    review_due_after: str | None = None
 
     @property
     def same_version(self) -> bool:
@@ -160,7 +181,34 @@ def compare(
         changed_priorities=_priority_changes(earlier, later),
         new_warnings=[w for w in later.warnings if w not in earlier.warnings],
         resolved_warnings=[w for w in earlier.warnings if w not in later.warnings],
+        plan_changes=_plan_changes(earlier, later),
+        review_due_before=earlier.review.due if earlier.review is not None else None,
+        review_due_after=later.review.due if later.review is not None else None,
     )
+
+
+def _plan_changes(earlier: Result, later: Result) -> list[PlanChange]:
+    """Each measure whose status or origin differs, in the later plan's order, then the
+    measures only the earlier plan had, in its order."""
+    before = {entry.measure: entry for entry in earlier.plan}
+    after = {entry.measure: entry for entry in later.plan}
+    order = [*after, *(m for m in before if m not in after)]
+    changes = []
+    for measure in order:
+        old, new = before.get(measure), after.get(measure)
+        was = (old.status, old.origin) if old is not None else (None, None)
+        now = (new.status, new.origin) if new is not None else (None, None)
+        if was != now:
+            changes.append(
+                PlanChange(
+                    measure=measure,
+                    before=was[0],
+                    after=now[0],
+                    origin_before=was[1],
+                    origin_after=now[1],
+                )
+            )
+    return changes
 
 
 def _ids(result: Result) -> set[str]:

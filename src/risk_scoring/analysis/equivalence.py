@@ -32,7 +32,7 @@ def difference(inst: Instrument, rows: Iterable[Mapping[str, Any]]) -> str | Non
             results.append(assess(inst, answers))
         except AnswerError as exc:
             results.append(RowError(index, exc.problems))
-    expected = to_frame(results, instrument=inst)
+    expected = to_frame(results, instrument=inst, record=False)
     if not any(isinstance(r, RowError) for r in results):
         expected = expected.drop(columns=["problems"], errors="ignore")
         got = score_frame(inst, frame)

@@ -37,6 +37,11 @@ give the same columns, so the two can be compared cell by cell:
 - `problems` (only with ``on_error="collect"``, or when `to_frame` is given `RowError`
   records): the refused row's problems; such a row has no level and no score
 
+For spj instruments `to_frame` also gives the SPJ case record's columns after these
+(`high_risk_case`, the plan's counts, `review_due`, `disagreements`; see
+`risk_scoring.analysis.record_frame`); ``record=False`` leaves them out. An answer frame
+carries no case record, so `score_frame` never has them.
+
 `score_frame` is the column engine (`risk_scoring.analysis.vector`): it holds no
 scoring decision of its own. Cells are checked with the answer validator's own checks,
 once per distinct value; conditions are compiled from the engine's one table of kinds;
@@ -104,7 +109,8 @@ OnError = Literal["raise", "collect"]
 
 
 def result_columns(instrument: Instrument | str) -> list[str]:
-    """The columns `to_frame` and `score_frame` give for `instrument`, in order."""
+    """The columns `to_frame` and `score_frame` give for `instrument`, in order (for spj
+    instruments `to_frame` adds the case record's columns after them)."""
     return list(layout(plan_of(_instrument(instrument))).output)
 
 

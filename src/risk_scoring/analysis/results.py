@@ -24,6 +24,7 @@ from .columns import (
     object_array,
     require_pandas,
 )
+from .record_frame import insert_record_columns, record_values
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -84,6 +85,7 @@ def to_frame(
     *,
     instrument: Instrument | str | None = None,
     items: bool = False,
+    record: bool | None = None,
 ) -> pd.DataFrame:
     """A flat table of results, one row each, with the columns `result_columns` lists.
 
@@ -93,6 +95,12 @@ def to_frame(
     ``items=True`` adds the answers as well (item, ``context.*`` and level
     ``judgements.*`` columns, named as `score_frame` reads them); free text is never
     included.
+
+    For spj instruments (or with ``record=True``) the SPJ case record's columns follow
+    the result columns: `high_risk_case`, the plan's counts by status and by strategy,
+    `review_due` and the number of `disagreements`
+    (`risk_scoring.analysis.record_frame`); ``record=False`` leaves them out, giving
+    exactly `score_frame`'s columns (an answer frame carries no case record).
     """
     require_pandas()
     inst = _instrument(instrument) if instrument is not None else None
@@ -101,22 +109,24 @@ def to_frame(
     lay: Layout | None = None
     pending = 0
     problems: list[tuple[str, ...]] = []
-    for i, record in enumerate(results):
-        if isinstance(record, RowError):
-            problems.append(tuple(str(p) for p in record.problems))
+    records: list[dict[str, Any] | None] = []
+    for i, given in enumerate(results):
+        if isinstance(given, RowError):
+            problems.append(tuple(str(p) for p in given.problems))
+            records.append(None)
             if columns is None:
                 pending += 1
             else:
                 for column in columns.values():
                     column.append(_ERROR)
             continue
-        if not isinstance(record, Result):
+        if not isinstance(given, Result):
             message = "is not a Result or a RowError"
             raise AnswerError([Problem(f"results.{i}", message, code="bad_argument")])
         if inst is None:
-            inst = _instrument_of(record)
-        if record.instrument != inst.id:
-            message = f"is from {record.instrument}, not {inst.id}: make one frame per instrument"
+            inst = _instrument_of(given)
+        if given.instrument != inst.id:
+            message = f"is from {given.instrument}, not {inst.id}: make one frame per instrument"
             problem = Problem(f"results.{i}.instrument", message, code="bad_argument")
             raise AnswerError([problem], inst.id)
         if columns is None or plan is None or lay is None:
@@ -125,7 +135,7 @@ def to_frame(
             names = [*lay.output, *(_answer_names(lay) if items else ())]
             columns = {name: [_ERROR] * pending for name in names}
         try:
-            row = values(plan, lay, record)
+            row = values(plan, lay, given)
         except (KeyError, ValueError):
             message = (
                 f"does not fit {inst.id} {inst.version}: pass instrument= the definition "
@@ -135,10 +145,11 @@ def to_frame(
                 [Problem(f"results.{i}", message, code="bad_argument")], inst.id
             ) from None
         if items:
-            row.update(_answer_values(plan, lay, record))
+            row.update(_answer_values(plan, lay, given))
         for name, column in columns.items():
             column.append(row[name])
         problems.append(())
+        records.append(record_values(given))
     import pandas as pd
 
     if inst is None or columns is None or plan is None or lay is None:
@@ -157,7 +168,10 @@ def to_frame(
         for i, found in enumerate(problems):
             if found:
                 blank(arrays, i, found)
-    return finish(arrays, pd.RangeIndex(len(problems)), list(arrays))
+    frame = finish(arrays, pd.RangeIndex(len(problems)), list(arrays))
+    if inst.kind == "spj" if record is None else record:
+        insert_record_columns(frame, len(lay.output), records)
+    return frame
 
 
 def _instrument(ref: Instrument | str) -> Instrument:
