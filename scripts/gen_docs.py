@@ -196,6 +196,14 @@ def _scoring_rule(inst: Instrument) -> list[str]:
             + " the result is *incomplete* (`level` is null and `missing` names what is "
             "needed); the library never guesses a level from the item ratings."
         )
+        high_risk = inst.scoring.high_risk
+        if high_risk is not None:
+            names = ", ".join(code(n) for n in high_risk.judgements)
+            out.append(
+                f"`high_risk_case` (*høyrisikosak*) is true when any of {names} is at least "
+                f"{code(high_risk.at_least)}, false when all are recorded and none is, and "
+                "null otherwise."
+            )
         out.append(
             "The item ratings are summed for research only (each value's points below; "
             "omitted items add nothing and are counted per domain). The total and the domain "
