@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 import pytest
@@ -116,6 +118,30 @@ def test_digest_ignores_layout_but_not_content(write_yaml: MakeFile) -> None:
     )
     assert first.digest == reordered.digest
     assert first.digest != changed.digest
+
+
+def _canonical_digest(content: dict[str, object]) -> str:
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@pytest.mark.parametrize("ident", ["dash", "odara", "danger-assessment", "lethality-screen"])
+def test_a_definition_without_high_risk_keeps_the_digest_it_had_before_the_key(
+    ident: str,
+) -> None:
+    # scoring.high_risk came with the SPJ case record; results stored before it still
+    # find an instrument that does not use it, so its digest leaves the unset key out.
+    inst = rs.load_instrument(ident)
+    content = inst.model_dump(mode="json", by_alias=True)
+    assert content["scoring"].pop("high_risk") is None
+    assert inst.digest == _canonical_digest(content)
+
+
+def test_a_declared_high_risk_counts_in_the_digest() -> None:
+    inst = rs.load_instrument("sara-v3")
+    content = inst.model_dump(mode="json", by_alias=True)
+    assert content["scoring"]["high_risk"] is not None
+    assert inst.digest == _canonical_digest(content)
 
 
 def test_spj_rule_may_not_depend_on_the_research_total(write_yaml: MakeFile) -> None:

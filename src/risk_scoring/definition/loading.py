@@ -540,8 +540,19 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0, p.path, p.message))
 
 
+# Optional keys added to the definition format after digests were published, left out of
+# the canonical JSON while unset (None): a definition that does not use one keeps its
+# digest, so results stored before the key existed still find their instrument.
+_UNSET_LEFT_OUT = (("scoring", "high_risk"),)
+
+
 def digest(model: BaseModel) -> str:
-    """sha256 hex of the model's canonical JSON: sorted keys, no whitespace."""
+    """sha256 hex of the model's canonical JSON: sorted keys, no whitespace (and without
+    the newer optional keys a definition leaves unset)."""
     content = model.model_dump(mode="json", by_alias=True)
+    for parent, key in _UNSET_LEFT_OUT:
+        part = content.get(parent)
+        if isinstance(part, dict) and key in part and part[key] is None:
+            del part[key]
     canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
