@@ -13,7 +13,9 @@ then compared as canonical JSON (numbers keep int or float, keys keep their orde
 and the trace is compared field by field instead: the same steps, each with the kind,
 rule, outcome text and evidence texts the stored one has (`legacy_step`), and the
 stored JSON must read back (`Result.model_validate_json`) into the same result. Fields
-the stored results lack (added since the snapshot) are not differences.
+the stored results lack (added since the snapshot), at the top or inside a part (a
+domain summary's `high_relevance`, an assessor's `name`), are not differences; the
+byte comparison outside the trace still counts them.
 """
 
 from __future__ import annotations
@@ -131,6 +133,15 @@ def _canonical(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+def known_part(before: Any, after: Any) -> Any:
+    """`after` without the keys `before` lacks, at any depth (fields added since)."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        return {k: known_part(before[k], v) for k, v in after.items() if k in before}
+    if isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+        return [known_part(b, a) for b, a in zip(before, after, strict=True)]
+    return after
+
+
 def legacy_step(step: dict[str, Any]) -> tuple[str, str, str, list[str]]:
     """A trace step (stored in either shape) as (kind, rule, outcome text, evidence texts):
     what the step said before outcomes and evidence were records."""
@@ -192,7 +203,8 @@ def compare(folder: Path, ignore: set[str]) -> int:
             changed = sorted(
                 k
                 for k in before
-                if _canonical(before[k]) != _canonical(after.get(k)) and k not in ignore
+                if _canonical(before[k]) != _canonical(known_part(before[k], after.get(k)))
+                and k not in ignore
             )
             if "trace" in ignore and "problems" not in before and "problems" not in after:
                 if without_trace(stored["result"]) == without_trace(now):
