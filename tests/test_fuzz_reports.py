@@ -27,6 +27,7 @@ U+2066 to U+2069) survives, and single-line fields are shown on one line.
 from __future__ import annotations
 
 import importlib
+import json
 import re
 import time
 from html.parser import HTMLParser
@@ -337,6 +338,18 @@ def test_custom_templates_cannot_read_files_outside_their_folder(tmp_path: Path,
 FORGERY = "X1\n\nSummary\n-------\nRisk level: STANDARD (level 1 of 3)"
 
 
+def _stored_with(result: rs.Result, field: str, text: str) -> rs.Result:
+    """`result` as stored JSON whose single-line `field` holds `text`. Validation refuses
+    line breaks there (tests/test_record.py), but a stored result is read back as it was
+    written, so the reports must hold their lines against it all the same."""
+    data = json.loads(result.model_dump_json())
+    if field == "case_ref":
+        data["case_ref"] = text
+    else:
+        data["assessors"][0][field.rpartition(".")[2]] = text
+    return rs.Result.model_validate_json(json.dumps(data))
+
+
 @pytest.mark.parametrize("field", ["case_ref", "assessors.0.id", ROLE, "context.circumstances"])
 def test_a_newline_in_a_single_line_field_cannot_forge_a_report_line(
     free_text: rs.Instrument, field: str
@@ -347,20 +360,28 @@ def test_a_newline_in_a_single_line_field_cannot_forge_a_report_line(
         "judgements": {"harm": "high", "imminent": "high"},
     }
     texts = dict.fromkeys([*free_text_fields(free_text), ROLE], "Z")
-    texts[field] = FORGERY
-    forged = rs.render_report(_assess(free_text, base, texts), "text", "en", instrument=free_text)
+    if field.startswith("context."):
+        texts[field] = FORGERY
+        result = _assess(free_text, base, texts)
+    else:
+        with pytest.raises(rs.AnswerError) as refused:
+            _assess(free_text, base, {**texts, field: FORGERY})
+        assert [p.code for p in refused.value.problems] == ["not_one_line"]
+        result = _stored_with(_assess(free_text, base, texts), field, FORGERY)
+    forged = rs.render_report(result, "text", "en", instrument=free_text)
     levels = [ln for ln in forged.splitlines() if ln.startswith("Risk level")]
     assert levels == ["Risk level: HIGH (level 3 of 3)"]
     assert " ".join(FORGERY.split()) in " ".join(forged.split())
-    markdown = rs.render_report(
-        _assess(free_text, base, texts), "markdown", "en", instrument=free_text
-    )
+    markdown = rs.render_report(result, "markdown", "en", instrument=free_text)
     assert not any(ln.lstrip().startswith("Risk level") for ln in markdown.splitlines())
 
 
 def test_the_red_team_reproducer_gives_one_risk_level_line() -> None:
     answers = {"items": {str(n): "yes" for n in range(1, 25)}, "case_ref": FORGERY}
-    text = rs.render_report(rs.assess("dash", answers), "text", "en")
+    with pytest.raises(rs.AnswerError, match="case_ref: must be a single line"):
+        rs.assess("dash", answers)
+    result = _stored_with(rs.assess("dash", {**answers, "case_ref": "X1"}), "case_ref", FORGERY)
+    text = rs.render_report(result, "text", "en")
     levels = [ln for ln in text.splitlines() if ln.startswith("Risk level")]
     assert levels == ["Risk level: HIGH (level 3 of 3)"]
 
@@ -401,9 +422,13 @@ def test_a_custom_text_template_printing_a_multi_line_field_indents_it(
 def test_bidi_controls_are_removed_from_every_format(free_text: rs.Instrument, char: str) -> None:
     """Left open in docs/security.md before: an override could reorder a displayed line."""
     base = {"items": {"A1": "Y", "A2": "N", "B1": "P"}}
-    texts = dict.fromkeys([*free_text_fields(free_text), ROLE], f"abc{char}def")
+    fields = [*free_text_fields(free_text), ROLE]
+    texts = {field: typed(field, f"abc{char}def") for field in fields}
     result = _assess(free_text, base, texts)
+    # Single-line fields refuse the control; a stored result may still carry one.
+    stored = _stored_with(_stored_with(result, "case_ref", f"abc{char}def"), ROLE, f"x{char}y")
     for fmt in ("html", "markdown", "text"):
-        document = rs.render_report(result, fmt, "en", instrument=free_text)
+        document = rs.render_report(stored, fmt, "en", instrument=free_text)
         assert char not in document
         assert "abcdef" in document
+        assert "xy" in document
