@@ -20,7 +20,8 @@ import risk_scoring as rs
 from risk_scoring.definition import references
 from risk_scoring.definition.evidence import MissingEvidence
 from risk_scoring.definition.instrument import Instrument, Kind
-from risk_scoring.definition.loading import digest, load_catalogue
+from risk_scoring.definition.loading import load_catalogue
+from risk_scoring.definition.validation import digest
 from risk_scoring.testing import answers, higher_answer, instrument_from, instruments
 from tests.conftest import TINY_SPJ, MakeFile
 

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 import risk_scoring as rs
-from risk_scoring.definition import loading, overlay as overlays
+from risk_scoring.definition import loading, overlay as overlays, validation
 from risk_scoring.definition.lookup import instrument_of
 from risk_scoring.tooling.check import check_definitions, check_file, check_properties
 from risk_scoring.tooling.golden import case_files, read_case, run_case
@@ -217,8 +217,8 @@ def test_the_provenance_names_the_base_and_the_overlay_with_their_digests(write:
         "library": rs.__version__,
         "overlay": {"id": "test-district", "version": "1", "digest": inst.overlay.digest},
     }
-    assert inst.overlay.digest == loading.digest(inst.overlay.definition)
-    assert inst.digest == loading.digest(inst)  # the merged content: neither of the two
+    assert inst.overlay.digest == validation.digest(inst.overlay.definition)
+    assert inst.digest == validation.digest(inst)  # the merged content: neither of the two
     assert inst.digest not in (SARA.digest, inst.overlay.digest)
 
 

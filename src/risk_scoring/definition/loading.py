@@ -31,11 +31,8 @@ modification and change time), so a second load costs one `stat` and a look-up.
 
 from __future__ import annotations
 
-import copy
 import difflib
 import functools
-import hashlib
-import json
 import os
 import re
 import threading
@@ -44,13 +41,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from ..errors import InstrumentError, InstrumentNotFoundError, Problem
 from . import files, overlay as overlays, reader as _yaml, references
 from .catalogue import Catalogue
 from .instrument import Instrument
-from .model import LANGUAGES
+from .validation import digest, duplicate_ids, sorted_problems, validate
 
 CATALOGUE_FILE = "measures.yaml"
 SOURCES_FILE = "sources.yaml"
@@ -302,7 +299,7 @@ def read_definition(
         _read_overlay(reading, doc, stage, full=full)
         return reading
 
-    definition, translations, schema = _validate(doc, model, full=full)
+    definition, translations, schema = validate(doc, model, full=full)
     stage("translation", translations)
     if definition is None or schema:
         stage("schema", schema)
@@ -318,10 +315,10 @@ def read_definition(
         definition._origin = source
         measure_ids = _measure_ids(definition, reading, stage)
         found = references.check(definition, measure_ids)
-        stage("reference", _sorted([doc.problem(loc, message) for loc, message in found]))
+        stage("reference", sorted_problems([doc.problem(loc, message) for loc, message in found]))
         definition._digest = digest(definition)
     else:
-        stage("reference", _duplicate_ids(definition, doc))
+        stage("reference", duplicate_ids(definition, doc))
     return reading
 
 
@@ -335,9 +332,9 @@ def _read_overlay(reading: Reading, doc: _yaml.Document, stage: Stage, *, full: 
     named = extends.get("instrument") if isinstance(extends, dict) else None
     refused = overlays.refused(doc, named if isinstance(named, str) else None)
     rest = _yaml.Document(overlays.without_refused(data), doc.root, doc.source)
-    overlay, translations, schema = _validate(rest, overlays.Overlay, full=full)
+    overlay, translations, schema = validate(rest, overlays.Overlay, full=full)
     stage("translation", translations)
-    stage("schema", _sorted([*refused, *schema]))
+    stage("schema", sorted_problems([*refused, *schema]))
     if overlay is None or schema:
         return
     base = _overlay_base(overlay.extends, doc, stage)
@@ -358,7 +355,7 @@ def _read_overlay(reading: Reading, doc: _yaml.Document, stage: Stage, *, full: 
         known = [rule.measure for rule in merged.measure_rules]
     found = overlays.check(overlay, base, merged, known)
     problems = [doc.problem(loc, message, at_key=at_key) for loc, message, at_key in found]
-    stage("reference", _sorted(problems))
+    stage("reference", sorted_problems(problems))
     merged._origin = str(reading.path)
     merged._digest = digest(merged)
     merged._overlay = overlays.AppliedOverlay(
@@ -414,29 +411,6 @@ def _overlay_base(
     return base
 
 
-def _duplicate_ids(definition: BaseModel, doc: _yaml.Document) -> list[Problem]:
-    """A problem at every part whose `id` an earlier part of the same list already has.
-
-    This is the reference stage of the definitions that are lists of parts with ids
-    (the measures catalogue, the bibliography).
-    """
-    problems = []
-    for name, info in type(definition).model_fields.items():
-        parts = getattr(definition, name)
-        if not isinstance(parts, tuple):
-            continue
-        seen: set[object] = set()
-        for i, part in enumerate(parts):
-            ident = getattr(part, "id", None)
-            if ident is None:
-                continue
-            if ident in seen:
-                loc = (info.alias or name, i, "id")
-                problems.append(doc.problem(loc, f"duplicate id {ident!r}"))
-            seen.add(ident)
-    return _sorted(problems)
-
-
 def _measure_ids(inst: Instrument, reading: Reading, stage: Stage) -> list[str]:
     try:
         return list(catalogue_for(inst).by_id)
@@ -444,115 +418,3 @@ def _measure_ids(inst: Instrument, reading: Reading, stage: Stage) -> list[str]:
         stage("catalogue", exc.problems)
         reading.catalogue_failed = True
         return [rule.measure for rule in inst.measure_rules]
-
-
-def _validate(
-    doc: _yaml.Document, model: type[M], *, full: bool
-) -> tuple[M | None, list[Problem], list[Problem]]:
-    """The model, the translation problems and the other schema problems of `doc`.
-
-    A missing or empty text is filled in from the other language and the data validated
-    again, so the rest of the schema is still checked (a copy is patched, never the
-    document). Without `full`, validation stops at the first stage that fails.
-    """
-    try:
-        return model.model_validate(doc.data), [], []
-    except ValidationError as exc:
-        first = exc
-    data = copy.deepcopy(doc.data)
-    translations: list[Problem] = []
-    error = first
-    for _ in range(3):
-        patched = _patch_translations(error, data, doc)
-        if not patched:
-            return None, translations, _problems(error, doc)
-        translations.extend(patched)
-        if not full:
-            return None, translations, []
-        try:
-            return model.model_validate(data), translations, []
-        except ValidationError as exc:
-            error = exc
-    return None, translations, []  # pragma: no cover - a third round cannot occur
-
-
-def _patch_translations(
-    exc: ValidationError, data: dict[str, Any], doc: _yaml.Document
-) -> list[Problem]:
-    """Translation problems in `exc`; each missing or empty text is filled in `data`."""
-    found = []
-    for error in exc.errors(include_url=False, include_input=False):
-        loc = error["loc"]
-        if not loc or loc[-1] not in LANGUAGES:
-            continue
-        lang = str(loc[-1])
-        text = _container(data, loc[:-1])
-        if not isinstance(text, dict):
-            continue
-        others = [text.get(o) for o in LANGUAGES if o != lang]
-        filler = next((o for o in others if isinstance(o, str) and o), "?")
-        if error["type"] == "missing":
-            message = f"missing {lang} text (every text needs both {' and '.join(LANGUAGES)})"
-            where = doc.problem(loc[:-1], message)
-            problem = Problem(
-                f"{where.path}.{lang}", message, where.source, where.line, where.column
-            )
-        elif error["type"] == "string_too_short":
-            problem = doc.problem(loc, f"empty {lang} text")
-        else:
-            continue
-        text[lang] = filler
-        found.append(problem)
-    return _sorted(found)
-
-
-def _container(data: Any, loc: Sequence[Any]) -> Any:
-    """The value `loc` reaches in `data`, skipping segments pydantic adds (union tags)."""
-    node = data
-    for segment in loc:
-        if isinstance(node, dict) and str(segment) in node:
-            node = node[str(segment)]
-        elif isinstance(node, list) and isinstance(segment, int) and 0 <= segment < len(node):
-            node = node[segment]
-    return node
-
-
-def _problems(exc: ValidationError, doc: _yaml.Document) -> list[Problem]:
-    problems = []
-    errors = exc.errors(include_url=False, include_input=False)
-    inner = {error["loc"][:n] for error in errors for n in range(len(error["loc"]))}
-    for error in errors:
-        loc, kind = error["loc"], error["type"]
-        if kind == "too_short" and loc in inner:
-            # "at least 1 item after validation, not 0": its items failed, and say why.
-            continue
-        if kind == "missing":
-            message = f"missing key {loc[-1]!r}"
-        elif kind == "extra_forbidden":
-            message = f"unknown key {loc[-1]!r}"
-        else:
-            message = error["msg"].removeprefix("Value error, ")
-        problems.append(doc.problem(loc, message, at_key=kind == "extra_forbidden"))
-    return _sorted(problems)
-
-
-def _sorted(problems: list[Problem]) -> list[Problem]:
-    return sorted(problems, key=lambda p: (p.line or 0, p.column or 0, p.path, p.message))
-
-
-# Optional keys added to the definition format after digests were published, left out of
-# the canonical JSON while unset (None): a definition that does not use one keeps its
-# digest, so results stored before the key existed still find their instrument.
-_UNSET_LEFT_OUT = (("scoring", "high_risk"),)
-
-
-def digest(model: BaseModel) -> str:
-    """sha256 hex of the model's canonical JSON: sorted keys, no whitespace (and without
-    the newer optional keys a definition leaves unset)."""
-    content = model.model_dump(mode="json", by_alias=True)
-    for parent, key in _UNSET_LEFT_OUT:
-        part = content.get(parent)
-        if isinstance(part, dict) and key in part and part[key] is None:
-            del part[key]
-    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
