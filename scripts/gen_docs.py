@@ -369,8 +369,11 @@ def render_instrument(inst: Instrument, catalogue: rs.Catalogue) -> str:
     rows = []
     for i, dim in enumerate(inst.dimensions):
         needed = "yes (primary)" if i == 0 else ("yes" if dim.required else "no")
-        rows.append([code(dim.id), both(dim.title), code(dim.scale), needed])
-    out.append(table(["Dimension", "Title (nb / *en*)", "Scale", "Required"], rows))
+        period = both(dim.window) if dim.window is not None else "—"
+        rows.append([code(dim.id), both(dim.title), code(dim.scale), needed, period])
+    out.append(
+        table(["Dimension", "Title (nb / *en*)", "Scale", "Required", "Period (nb / *en*)"], rows)
+    )
 
     out.append("## Items\n")
     extra = any(i.parent or not i.required or i.scale for i in inst.items)

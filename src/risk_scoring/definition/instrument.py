@@ -56,13 +56,16 @@ class Scale(Model):
 class Dimension(Verifiable):
     """One thing rated for every item (presence recently, in the past, relevance).
 
-    The first dimension is the primary one: a bare answer value fills it.
+    The first dimension is the primary one: a bare answer value fills it. `window` is
+    the period it covers in words (SARA-V3's recent: about the last year), which reports
+    state beside the ratings.
     """
 
     id: str = Field(pattern=_ID)
     title: Text
     scale: str
     required: bool = False
+    window: Text | None = None
 
 
 class Domain(Verifiable):
