@@ -342,6 +342,45 @@ def test_rendered_at_must_be_a_time(dash_high: rs.Result) -> None:
         rs.render_report(dash_high, rendered_at="yesterday")
 
 
+# --- the wording of "how the level was reached" (issue 11) --------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_no_judgements_lists_no_judgement_as_an_unknown_item(
+    sara: rs.Instrument, fmt: str, lang: str
+) -> None:
+    answers = full_answers(sara)
+    del answers["judgements"]
+    text = render(sara.assess(answers), fmt, lang)
+    unknown = "Unknown or omitted items" if lang == "en" else "Ukjente eller utelatte punkter"
+    assert unknown not in text
+    for judgement in sara.judgements:
+        assert judgement.id not in text.replace("\\_", "_")
+    no_level = {
+        "en": "No level: the summary judgements are not recorded.",
+        "nb": "Ikke noe nivå: de summariske vurderingene er ikke registrert.",
+    }
+    assert no_level[lang] in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_odara_over_the_limit_states_its_unknown_items_once(fmt: str, lang: str) -> None:
+    result = rs.assess("odara", {"items": {str(n): "unknown" for n in range(1, 14)}})
+    assert result.level is None
+    text = render(result, fmt, lang)
+    unknown = "Unknown or omitted items" if lang == "en" else "Ukjente eller utelatte punkter"
+    assert text.count(unknown) == 1
+
+
+def test_omitted_spj_items_are_still_stated(sara: rs.Instrument) -> None:
+    answers = full_answers(sara)
+    answers["items"]["V5"] = "O"
+    text = render(sara.assess(answers), "text", "en")
+    assert text.count("Unknown or omitted items: V5;") == 1
+
+
 # --- every built-in instrument ----------------------------------------------------------
 
 CASES = [

@@ -462,7 +462,9 @@ def _basis(s: _Static, result: Result) -> list[str]:
                     "level": s.levels[s.level_index[outcome.level]].title,
                 }
             )
-        elif step.kind == "missing":
+        elif step.kind == "missing" and outcome.code in ("unknown", "omitted"):
+            # Other missing steps (no judgements, too many unknown) say why there is no
+            # level, below and among the warnings; they list no unknown items.
             unknown = line(", ".join(_ids(step.evidence)))
             lines.append(
                 translate(t, N_("Unknown or omitted items: %(items)s; %(policy)s."))
