@@ -39,7 +39,8 @@ PACKAGE = Path(__file__).parent
 LOCALE_DIR = PACKAGE / "locale"
 TEMPLATE_DIR = PACKAGE / "templates"
 DOMAIN = "messages"
-PYTHON_SOURCES = ("view.py", "render.py", "pdf.py", "describe.py")
+
+PYTHON_SOURCES = ("view.py", "record_view.py", "render.py", "pdf.py", "describe.py")
 
 _lock = threading.Lock()
 

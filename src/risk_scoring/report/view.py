@@ -38,6 +38,23 @@ from ..definition.evidence import (
     ScoreEvidence,
 )
 from .i18n import N_, format_date, format_datetime, format_number, translate
+from .record_view import (
+    ConsiderationView,
+    DisagreementView,
+    PlanRowView,
+    PlanView,
+    RecordView,
+    ReviewView,
+    RunningView,
+    ScenarioView,
+    SignatoryView,
+    StrategyView,
+    UnverifiedView,
+    WindowView,
+    Words,
+    build_record,
+    build_running,
+)
 
 if TYPE_CHECKING:
     from ..definition.catalogue import Catalogue
@@ -45,7 +62,22 @@ if TYPE_CHECKING:
     from ..definition.model import Text
     from ..definition.result import OverlayProvenance, RecommendedMeasure, Result
 
-__all__ = ["ReportView", "build_view"]
+__all__ = [
+    "ConsiderationView",
+    "DisagreementView",
+    "PlanRowView",
+    "PlanView",
+    "RecordView",
+    "ReportView",
+    "ReviewView",
+    "RunningView",
+    "ScenarioView",
+    "SignatoryView",
+    "StrategyView",
+    "UnverifiedView",
+    "WindowView",
+    "build_view",
+]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _FOLD = str.maketrans({"\n": " ", "\t": " "})
@@ -236,6 +268,10 @@ class ReportView:
     domains: tuple[DomainView, ...]
     provenance: tuple[Field, ...]
     rendered_at: str | None
+    record: RecordView
+    """The SPJ case record: sign-off, sources, scenarios, plan, review, the pair's ratings."""
+    running: RunningView
+    """What every printed page repeats in its margins."""
 
 
 # --- what depends only on the instrument and the language -------------------------------
@@ -617,6 +653,9 @@ def _assessor(lang: str, role: str, ident: str | None) -> AssessorView:
     return AssessorView(shown, line(ident) if ident else None)
 
 
+_WORDS = Words(clean, ROLE_LABELS, PRIORITY_LABELS)
+
+
 def build_view(
     result: Result,
     inst: Instrument,
@@ -693,10 +732,11 @@ def build_view(
     else:
         rendered = None
     provenance = result.provenance
+    case_ref = line(result.case_ref) if result.case_ref else None
     return ReportView(
         lang=lang,
         instrument=s.instrument,
-        case_ref=line(result.case_ref) if result.case_ref else None,
+        case_ref=case_ref,
         assessed_on=format_date(result.assessed_on, t) if result.assessed_on else None,
         assessors=tuple(_assessor(t, a.role, a.id) for a in result.assessors),
         level=level,
@@ -734,4 +774,6 @@ def build_view(
             Field(translate(t, N_("Source")), s.instrument.citation),
         ),
         rendered_at=rendered,
+        record=build_record(result, s, inst, catalogue, _WORDS),
+        running=build_running(result, s, case_ref),
     )
