@@ -1,9 +1,12 @@
 """HTML reports checked in a real browser: headless Chromium loads each built-in
 instrument's report, makes no network request, logs no console error, and prints it on a
-bounded number of A4 pages.
+bounded number of A4 pages. The full case records of the spj instruments (two raters, two
+scenarios, a plan, a review) print within a bound too, and every printed page carries the
+marking, the case reference and "page x of y" in its margins.
 
 Needs Debian's `chromium` (``apt-get install chromium``); skipped with the reason when it
-is missing. Set ``UPDATE_DOCS_SCREENSHOTS=1`` to rewrite ``docs/img/report-<lang>.png``.
+is missing. Set ``UPDATE_DOCS_SCREENSHOTS=1`` to rewrite ``docs/img/report-<lang>.png``
+and the section screenshots ``docs/img/report-<section>-<lang>.png``.
 
 Chromium is driven over the DevTools protocol on a pipe (``--remote-debugging-pipe``:
 JSON messages ending in NUL on file descriptors 3 and 4), so no extra package is needed.
@@ -29,6 +32,7 @@ import pytest
 import risk_scoring as rs
 from tests.system_deps import CHROMIUM_MISSING, chromium
 from tests.test_report import full_answers
+from tests.test_report_record import SPJ, golden_records, record_result
 
 CHROMIUM = chromium()
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason=CHROMIUM_MISSING)
@@ -50,6 +54,8 @@ FLAGS = (
 )
 RENDERED_AT = dt.datetime(2026, 11, 22, 14, 3, tzinfo=dt.timezone.utc)
 MAX_PAGES = 10
+MAX_RECORD_PAGES = 12
+"""A full SARA-V3 case record prints on 8 pages; each full spj record on at most this."""
 TIMEOUT = 30.0
 DOCS_IMG = Path(__file__).resolve().parents[1] / "docs" / "img"
 
@@ -184,9 +190,10 @@ class DevTools:
 
 
 class Page:
-    """What loading one HTML file did: requests, console messages, a screenshot, a PDF."""
+    """What loading one HTML file did: requests, console messages, a screenshot, a PDF,
+    and a screenshot of each element id in `sections`."""
 
-    def __init__(self, tools: DevTools, path: Path) -> None:
+    def __init__(self, tools: DevTools, path: Path, sections: tuple[str, ...] = ()) -> None:
         self.url = path.as_uri()
         target = tools.send("Target.createTarget", url="about:blank")["targetId"]
         session = tools.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
@@ -208,6 +215,32 @@ class Page:
         self.screenshot = base64.b64decode(
             tools.send("Page.captureScreenshot", session, format="png")["data"]
         )
+        self.sections: dict[str, bytes] = {}
+        for ident in sections:
+            box = tools.send(
+                "Runtime.evaluate",
+                session,
+                expression=f"JSON.stringify(document.getElementById({json.dumps(ident)})"
+                ".getBoundingClientRect())",
+                returnByValue=True,
+            )["result"]["value"]
+            rect = json.loads(box)
+            clip = {
+                "x": 0,
+                "y": max(rect["y"] - 8, 0),
+                "width": 1000,
+                "height": min(rect["height"] + 16, 1800),
+                "scale": 1,
+            }
+            self.sections[ident] = base64.b64decode(
+                tools.send(
+                    "Page.captureScreenshot",
+                    session,
+                    format="png",
+                    clip=clip,
+                    captureBeyondViewport=True,
+                )["data"]
+            )
         self.pdf = base64.b64decode(
             tools.send("Page.printToPDF", session, preferCSSPageSize=True, printBackground=True)[
                 "data"
@@ -243,10 +276,19 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevTools]:
         tools.close()
 
 
-def _load(browser: DevTools, tmp_path: Path, html: str, name: str) -> Page:
+def _load(
+    browser: DevTools, tmp_path: Path, html: str, name: str, sections: tuple[str, ...] = ()
+) -> Page:
     path = tmp_path / f"{name}.html"
     path.write_text(html, encoding="utf-8")
-    return Page(browser, path)
+    return Page(browser, path, sections)
+
+
+def _page_texts(pdf: bytes) -> list[str]:
+    """The text of each page of `pdf`, whitespace folded."""
+    pypdf = pytest.importorskip("pypdf")
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    return [" ".join(page.extract_text().split()) for page in reader.pages]
 
 
 def _pages(pdf: bytes) -> list[tuple[int, int]]:
@@ -278,6 +320,32 @@ def test_report_loads_cleanly_and_prints_on_a_few_a4_pages(
     assert 1 <= len(sizes) <= MAX_PAGES, f"{len(sizes)} A4 pages"
 
 
+MARGINS = {
+    "nb": ("FORTROLIG: INNEHOLDER PERSONOPPLYSNINGER", "Saksreferanse: ", "side {} av {}"),
+    "en": ("CONFIDENTIAL: CONTAINS PERSONAL DATA", "Case reference: ", "page {} of {}"),
+}
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+@pytest.mark.parametrize("ident", SPJ)
+def test_full_case_records_print_cleanly_on_a_bounded_number_of_pages(
+    browser: DevTools, tmp_path: Path, ident: str, lang: str
+) -> None:
+    for name, result in golden_records(rs.load_instrument(ident)):
+        html = rs.render_report(result, "html", lang, rendered_at=RENDERED_AT)
+        page = _load(browser, tmp_path, html, f"{ident}-{name}-{lang}")
+        assert page.requests == [page.url], "the report asked for something besides itself"
+        assert page.errors == []
+        sizes = _pages(page.pdf)
+        assert set(sizes) == {(210, 297)}
+        assert 1 <= len(sizes) <= MAX_RECORD_PAGES, f"{name}: {len(sizes)} A4 pages"
+        marking, reference, numbering = MARGINS[lang]
+        for number, text in enumerate(_page_texts(page.pdf), start=1):
+            assert marking in text.upper(), (name, number)
+            assert f"{reference}{result.case_ref}" in text, (name, number)
+            assert numbering.format(number, len(sizes)) in text, (name, number)
+
+
 def test_injected_markup_neither_runs_nor_fetches(browser: DevTools, tmp_path: Path) -> None:
     from tests.test_report import HOSTILE
 
@@ -288,19 +356,55 @@ def test_injected_markup_neither_runs_nor_fetches(browser: DevTools, tmp_path: P
     page = _load(browser, tmp_path, html, "hostile")
     assert page.requests == [page.url]
     assert page.errors == []
+    record = record_result(inst, lambda name: f"{name} {HOSTILE}").model_copy(
+        update={"case_ref": '</style><img src="http://127.0.0.1:9/x.png">" } * { color: red'}
+    )
+    html = rs.render_report(record, "html", "en", rendered_at=RENDERED_AT)
+    page = _load(browser, tmp_path, html, "hostile-record")
+    assert page.requests == [page.url]
+    assert page.errors == []
+
+
+DEMO_TEXT = {
+    "ZqxNameAnalyst": "Kari Nordmann",
+    "ZqxNameClinician": "Ola Hansen",
+    "ZqxSourcePolice": "Police records (BL, Indicia), 2019 to 2026",
+    "ZqxSourceInterview": "Interview with the victim, 19 November 2026",
+    "ZqxConsiderationTitle": "Access to a hunting rifle",
+    "ZqxConsiderationNote": "Licensed; the rifle is kept at his parents' farm (fictitious).",
+    "ZqxScenarioOneDescription": "He learns her new address and attacks her at home.",
+    "ZqxScenarioOneVictims": "Ex-partner and her new partner",
+    "ZqxScenarioOneSign": "Contact after the restraining order",
+    "ZqxScenarioTwoDescription": "Threats by phone and messages continue after the ban.",
+    "ZqxScenarioTwoVictims": "Ex-partner",
+    "ZqxScenarioTwoSign": "New phone numbers",
+    "ZqxResponsibleChosen": "Prosecutor on duty",
+    "ZqxResponsibleDeferred": "Family counselling office",
+    "ZqxReasonChosen": "Keeps him away from the shared home while the case is heard.",
+    "ZqxReasonDeferred": "He declines for now; ask again at the review.",
+    "ZqxReasonRejected": "No grounds for custody at present.",
+    "ZqxTriggerRelease": "Release from custody",
+    "ZqxTriggerBreach": "A breach of the restraining order",
+}
+"""Fictitious, plausible text for the record's free-text fields in the docs screenshots."""
 
 
 @pytest.mark.parametrize("lang", ["nb", "en"])
 def test_demo_report_screenshot(browser: DevTools, tmp_path: Path, lang: str) -> None:
-    """The screenshot in the docs: a fictitious SARA-V3 case, top of the first page."""
-    result = rs.assess("sara-v3", DEMO)
+    """The screenshots in the docs: a fictitious SARA-V3 case with its record, the top of
+    the first page and the plan, scenarios, pair and sign-off sections."""
+    inst = rs.load_instrument("sara-v3")
+    result = record_result(inst, DEMO_TEXT.__getitem__, DEMO)
     html = rs.render_report(result, "html", lang, rendered_at=RENDERED_AT)
-    page = _load(browser, tmp_path, html, f"demo-{lang}")
+    sections = ("plan", "scenarios", "pair", "signoff")
+    page = _load(browser, tmp_path, html, f"demo-{lang}", sections)
     assert page.errors == []
-    assert len(_pages(page.pdf)) <= MAX_PAGES
+    assert len(_pages(page.pdf)) <= MAX_RECORD_PAGES
     if os.environ.get("UPDATE_DOCS_SCREENSHOTS") == "1":
         DOCS_IMG.mkdir(parents=True, exist_ok=True)
         (DOCS_IMG / f"report-{lang}.png").write_bytes(page.screenshot)
+        for ident, png in page.sections.items():
+            (DOCS_IMG / f"report-{ident}-{lang}.png").write_bytes(png)
         (tmp_path.parent / f"demo-{lang}.pdf").write_bytes(page.pdf)
 
 

@@ -33,6 +33,7 @@ from risk_scoring.definition.record import (
 )
 from risk_scoring.definition.result import Assessor, Disagreement, PlanEntry
 from risk_scoring.report.record_view import css_string
+from risk_scoring.tooling.golden import case_files, read_case
 from tests.test_report import FORMATS, HOSTILE, LANGS, RENDERED_AT, _inert, _parse
 
 SPJ = [ident for ident in rs.list_instruments() if rs.load_instrument(ident).kind == "spj"]
@@ -178,10 +179,13 @@ def record_answers(inst: rs.Instrument) -> dict[str, Any]:
     }
 
 
-def record_result(inst: rs.Instrument, text: Text = _plain) -> rs.Result:
-    """A full case record on `inst`; `text(sentinel)` is what each free-text field holds."""
+def record_result(
+    inst: rs.Instrument, text: Text = _plain, answers: dict[str, Any] | None = None
+) -> rs.Result:
+    """A full case record on `inst` (from `answers`, `record_answers(inst)` by default);
+    `text(sentinel)` is what each free-text field holds."""
     primary, _past, relevance = _dims(inst)
-    result = inst.assess(record_answers(inst))
+    result = inst.assess(answers if answers is not None else record_answers(inst))
     ratings = result.ratings
     ids = [item.id for item in inst.items]
     # Three items and one judgement on which the raters differed before they agreed.
@@ -293,7 +297,7 @@ def record_result(inst: rs.Instrument, text: Text = _plain) -> rs.Result:
                 "moderate",
                 "high",
                 "high",
-                [text("ZqxScenarioOneSign"), "contact after the ban"],
+                [text("ZqxScenarioOneSign"), "Contact after the ban"],
             ),
             Scenario(
                 "repeat",
@@ -312,6 +316,17 @@ def record_result(inst: rs.Instrument, text: Text = _plain) -> rs.Result:
         "disagreements": disagreements,
     }
     return result.model_copy(update=update)
+
+
+def golden_records(inst: rs.Instrument) -> list[tuple[str, rs.Result]]:
+    """The instrument's golden cases that carry a full record (both raters' ratings and a
+    plan), assessed; until there are any, the fixture's record stands in for them."""
+    found = []
+    for path in case_files(inst):
+        answers = read_case(path)[0]["answers"]
+        if "raters" in answers and "management" in answers:
+            found.append((path.stem, inst.assess(answers)))
+    return found or [("fixture", record_result(inst))]
 
 
 def render(result: rs.Result, fmt: str = "html", lang: str = "en") -> str:
@@ -408,6 +423,19 @@ def test_every_spj_instrument_renders_its_full_record(ident: str) -> None:
         for fmt in FORMATS:
             text = shown(result, fmt, lang)
             assert [s for s in SENTINELS if s not in text] == [], (fmt, lang)
+
+
+@pytest.mark.parametrize("ident", SPJ)
+def test_the_full_golden_cases_render_every_part(ident: str) -> None:
+    for name, result in golden_records(rs.load_instrument(ident)):
+        for lang in LANGS:
+            for fmt in FORMATS:
+                text = shown(result, fmt, lang)
+                if fmt == "text":
+                    text = text.replace("HØYRISIKOSAK", "Høyrisikosak")
+                    text = text.replace("HIGH-RISK", "High-risk")
+                missing = [part for part in PARTS[lang][1:] if part not in text]
+                assert missing == [], (name, fmt, lang)
 
 
 def test_sentinels_stay_out_of_repr_and_errors(sara_record: rs.Result) -> None:
