@@ -863,3 +863,33 @@ def test_the_pdf_shows_every_sentinel(sara_record: rs.Result) -> None:
     data = render_pdf(sara_record, lang="nb", rendered_at=RENDERED_AT)
     text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages)
     assert [s for s in SENTINELS if s not in text.replace("\n", "")] == []
+
+
+# --- the notebook card -------------------------------------------------------------------------
+
+
+def test_the_result_card_shows_the_plan_in_brief(sara_record: rs.Result) -> None:
+    from risk_scoring.report.cards import result_html, set_language
+
+    set_language("en")
+    try:
+        card = result_html(sara_record)
+    finally:
+        set_language("nb")
+    counts = {s: sum(1 for e in sara_record.plan if e.status == s) for s in ("chosen", "deferred")}
+    assert f"Plan:</b> {counts['chosen']} chosen, {counts['deferred']} deferred, " in card
+    assert "undecided" in card
+    assert "High-risk case" in card
+    for entry in sara_record.plan:
+        assert f"<td>{entry.measure}" in card
+    assert "victim safety planning" in card
+    assert "2026-11-25" in card
+    assert [s for s in SENTINELS if s in card] == []
+
+
+def test_a_card_of_a_result_without_a_plan_shows_its_recommendations_undecided() -> None:
+    from risk_scoring.report.cards import result_html
+
+    result = rs.assess("sara-v3", record_answers(rs.load_instrument("sara-v3")))
+    card = result_html(result)
+    assert f"Tiltaksplan:</b> {len(result.measures)} ikke avgjort" in card

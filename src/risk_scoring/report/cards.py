@@ -2,7 +2,9 @@
 
 Jupyter shows an object's `_repr_html_()`; these functions build it. Every value is
 HTML-escaped. A result card leaves out what is personal: notes, justification, text
-judgements, the case reference and assessor ids. Cards are in Norwegian bokmål by
+judgements, the case reference and assessor ids, and every free-text part of the case
+record (names, scenarios, who is responsible, reasons); of the plan it shows each
+measure's decision, strategy and due date. Cards are in Norwegian bokmål by
 default, like reports; ``set_language("en")`` switches. A card never raises: if
 anything goes wrong it falls back to the escaped ``repr``.
 """
@@ -78,6 +80,20 @@ _LABELS: dict[str, dict[str, str]] = {
         "days": "dager",
         "version": "Versjon",
         "definition": "Skalaer, dimensjoner, opplysninger og vurderinger",
+        "plan": "Tiltaksplan",
+        "decision": "Beslutning",
+        "strategy": "Strategi",
+        "due": "Frist",
+        "high_risk": "Høyrisikosak",
+        "chosen": "valgt",
+        "rejected": "avvist",
+        "deferred": "utsatt",
+        "undecided": "ikke avgjort",
+        "monitoring": "overvåking",
+        "supervision": "kontroll",
+        "treatment": "behandling",
+        "victim_safety_planning": "sikkerhetsplan",
+        "pair": "parets eget",
     },
     "en": {
         "reasons": "Reasons",
@@ -124,6 +140,20 @@ _LABELS: dict[str, dict[str, str]] = {
         "days": "days",
         "version": "Version",
         "definition": "Scales, dimensions, case facts and judgements",
+        "plan": "Plan",
+        "decision": "Decision",
+        "strategy": "Strategy",
+        "due": "Due",
+        "high_risk": "High-risk case",
+        "chosen": "chosen",
+        "rejected": "rejected",
+        "deferred": "deferred",
+        "undecided": "undecided",
+        "monitoring": "monitoring",
+        "supervision": "supervision",
+        "treatment": "treatment",
+        "victim_safety_planning": "victim safety planning",
+        "pair": "the pair's own",
     },
 }
 
@@ -349,6 +379,8 @@ def _result(result: Result) -> str:
         else ", ".join(f"{k}: {v}" for k, v in result.judgements.items())
     )
     warnings = [w.message for w in view.warnings] if view is not None else result.warnings
+    if result.high_risk_case:
+        judgements += f" · {_t('high_risk')}"
     provenance = result.provenance
     title = view.instrument.title if view is not None else provenance.instrument
     day = view.assessed_on if view is not None else result.assessed_on
@@ -364,7 +396,42 @@ def _result(result: Result) -> str:
         + f"<p><b>{_e(_t('warnings'))}</b></p>{_list(warnings, 'rs-warn')}"
         f"<p><b>{_e(_t('measures'))}</b></p>"
         + (measures if result.measures else _list([]))
+        + _plan(result)
         + f"<details><summary>{_e(_t('domains'))}</summary>{domains}</details></div>"
+    )
+
+
+def _plan(result: Result) -> str:
+    """The plan in brief: how many measures each decision has, and each measure's
+    decision, strategy and due date (no free text)."""
+    entries = [(e.measure, e.status, e.decision, e.origin) for e in result.plan]
+    if not entries:  # a result made before plans existed
+        decided = {d.measure: d for d in result.management}
+        for m in result.measures:
+            decision = decided.pop(m.id, None)
+            status = decision.decision if decision is not None else "undecided"
+            entries.append((m.id, status, decision, "rules"))
+        entries += [(d.measure, d.decision, d, "pair") for d in decided.values()]
+    if not entries:
+        return ""
+    counts: dict[str, int] = {}
+    for _measure, status, _decision, _origin in entries:
+        counts[status] = counts.get(status, 0) + 1
+    order = ("chosen", "deferred", "rejected", "undecided")
+    brief = ", ".join(f"{counts[s]} {_t(s)}" for s in order if s in counts)
+    rows = [
+        (
+            measure + (f" ({_t('pair')})" if origin == "pair" else ""),
+            _t(status),
+            _t(decision.strategy) if decision is not None else "—",
+            decision.due if decision is not None and decision.due else "—",
+        )
+        for measure, status, decision, origin in entries
+    ]
+    table = _table([_t("measure"), _t("decision"), _t("strategy"), _t("due")], rows)
+    return (
+        f"<p><b>{_e(_t('plan'))}:</b> {_e(brief)}</p>"
+        f"<details><summary>{_e(_t('plan'))} ({len(rows)})</summary>{table}</details>"
     )
 
 
