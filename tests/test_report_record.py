@@ -376,7 +376,7 @@ PARTS = {
         "The pair's own ratings",
         "Sign-off",
         "Provenance",
-        "Appendix: values not confirmed against the published sources",
+        "Appendix: values not confirmed against a primary source",
     ],
     "nb": [
         "Høyrisikosak",
@@ -389,7 +389,7 @@ PARTS = {
         "Vurdererparets egne vurderinger",
         "Signering",
         "Sporbarhet",
-        "Vedlegg: verdier som ikke er bekreftet mot de publiserte kildene",
+        "Vedlegg: verdier som ikke er bekreftet mot en primærkilde",
     ],
 }
 
@@ -755,8 +755,8 @@ def test_the_appendix_follows_the_rules_that_fired(sara: rs.Instrument) -> None:
 def test_the_appendix_is_in_every_format(sara_record: rs.Result, fmt: str) -> None:
     text = flat(shown(sara_record, fmt, "nb"))
     assert "Vedlegg: verdier som ikke er bekreftet" in text
-    assert "research/instruments.md §1.2" in text
-    assert re.search(r"\d+ av de \d+ verdiene som er merket ubekreftet", text)
+    assert "[sifer-sara-v3]" in text
+    assert re.search(r"\d+ av de \d+ verdiene i dette verktøyet og tiltakskatalogen som", text)
 
 
 def test_an_instrument_without_unverified_values_says_so(tiny_spj: rs.Instrument) -> None:
