@@ -53,9 +53,11 @@ FLAGS = (
     "--remote-debugging-pipe",
 )
 RENDERED_AT = dt.datetime(2026, 11, 22, 14, 3, tzinfo=dt.timezone.utc)
-MAX_PAGES = 10
+MAX_PAGES = 12
+"""Every item at its highest value with a note and every field set: SARA-V3 prints on 10
+or 11 pages (every measure rule fires), DASH and ODARA on 5."""
 MAX_RECORD_PAGES = 12
-"""A full SARA-V3 case record prints on 8 pages; each full spj record on at most this."""
+"""A full case record (two raters, two scenarios, a plan, a review): 9 or 10 pages."""
 TIMEOUT = 30.0
 DOCS_IMG = Path(__file__).resolve().parents[1] / "docs" / "img"
 

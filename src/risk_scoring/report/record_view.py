@@ -203,13 +203,11 @@ class UnverifiedView(NamedTuple):
     primary source. Each entry reads ``value: source``; values with the same source
     share an entry, and a grade weaker than a primary source is named after the value.
 
-    `text` is the entries one per line, for a template that shows them as one block
-    (``white-space: pre-line``). A named tuple, so a template may unpack it:
-    ``{% for kind, entries, text in report.record.unverified %}``."""
+    A named tuple, so a template may unpack it:
+    ``{% for kind, entries in report.record.unverified %}``."""
 
     kind: str
     entries: tuple[str, ...]
-    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -634,13 +632,13 @@ def _group(candidates: Iterable[_Candidate]) -> list[UnverifiedView]:
                 values = []
             if this_kind != kind:
                 if kind is not None:
-                    groups.append(UnverifiedView(kind, tuple(entries), "\n".join(entries)))
+                    groups.append(UnverifiedView(kind, tuple(entries)))
                 kind, entries = this_kind, []
             source = this_source
         values.append(label)
     if values and kind is not None:
         entries.append(f"{'; '.join(values)}: {source}")
-        groups.append(UnverifiedView(kind, tuple(entries), "\n".join(entries)))
+        groups.append(UnverifiedView(kind, tuple(entries)))
     return groups
 
 
