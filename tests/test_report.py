@@ -470,7 +470,7 @@ def test_a_bokmal_report_holds_no_english_fixed_string(
     sources = {u.source for u in (*rs.unverified(sara), *rs.unverified(rs.load_catalogue()))}
     for fmt in FORMATS:
         text = " ".join(shown(sara_full, fmt, "nb").split())
-        for source in sources:
+        for source in sorted(sources, key=len, reverse=True):  # one may hold another
             text = text.replace(" ".join(source.split()), "")
         assert [m for m in english if m in text] == []
 

@@ -699,7 +699,7 @@ def test_the_appendix_lists_the_unverified_values_behind_this_result(
     from risk_scoring.report.render import report_context
 
     record = report_context(sara_record, "en")["report"].record
-    listed = dict(record.unverified)
+    listed = {kind: entries for kind, entries, _text in record.unverified}
     assert {"Item", "Rating value", "Judgement", "Level"} <= set(listed)
     known = {u.source for u in (*rs.unverified(sara), *rs.unverified(rs.load_catalogue()))}
     values = []
@@ -743,7 +743,8 @@ def test_the_appendix_follows_the_rules_that_fired(sara: rs.Instrument) -> None:
 
     def rules(result: rs.Result) -> list[str]:
         record = report_context(result, "en")["report"].record
-        return [e for kind, entries in record.unverified if kind == "Measure rule" for e in entries]
+        groups = record.unverified
+        return [e for kind, entries, _ in groups if kind == "Measure rule" for e in entries]
 
     assert any(e.startswith(rule.id) for e in rules(fired))
     assert not any(e.startswith(rule.id) for e in rules(quiet))

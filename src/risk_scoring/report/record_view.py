@@ -203,11 +203,14 @@ class UnverifiedView(NamedTuple):
     primary source. Each entry reads ``value: source``; values with the same source
     share an entry, and a grade weaker than a primary source is named after the value.
 
-    A named tuple, so a template may unpack it:
-    ``{% for kind, entries in report.record.unverified %}``."""
+    `text` is the entries as one text, a line each, for a template to show as one block
+    (``white-space: pre-line``): a long appendix renders much faster that way. A named
+    tuple, so a template may unpack it:
+    ``{% for kind, entries, text in report.record.unverified %}``."""
 
     kind: str
     entries: tuple[str, ...]
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,8 +271,9 @@ class _RecordStatic:
     windows: tuple[WindowView, ...]
     relevance: str | None
     dimension_labels: dict[str, dict[str, str]]
-    dimension_scale: dict[str, str] | None
-    """The scale of each dimension, when no item has a scale of its own."""
+    value_keys: dict[tuple[str, str], _Key] | None
+    """(dimension, value) → the key of that unverified scale value, when no item has a
+    scale of its own."""
     scale_of: dict[tuple[str, str], str]
     values: tuple[_Candidate, ...]
     """Unverified scale values: listed where a rating uses them."""
@@ -365,8 +369,13 @@ def _static(inst: Instrument, catalogue: Catalogue, s: _Static, words: Words) ->
         windows=windows,
         relevance="relevance" if "relevance" in dimension_labels else None,
         dimension_labels=dimension_labels,
-        dimension_scale=(
-            {d.id: d.scale for d in inst.dimensions}
+        value_keys=(
+            {
+                (d.id, c[0][2]): c[0]
+                for d in inst.dimensions
+                for c in candidates
+                if c[0][0] == "value" and c[0][1] == d.scale
+            }
             if all(item.scale is None for item in inst.items)
             else None
         ),
@@ -573,19 +582,18 @@ def _values_used(result: Result, r: _RecordStatic) -> frozenset[_Key]:
     unverified = r.unverified_values
     if not unverified:
         return frozenset()
-    scale = r.dimension_scale
-    if scale is not None:
+    keys = r.value_keys
+    if keys is not None:
         pairs: set[tuple[str, str]] = set()
         for rating in result.ratings.values():
             pairs.update(rating.items())
-        found = {("value", scale[dim], value) for dim, value in pairs if dim in scale}
-    else:
-        found = {
-            ("value", r.scale_of[item, dim], value)
-            for item, rating in result.ratings.items()
-            for dim, value in rating.items()
-            if (item, dim) in r.scale_of
-        }
+        return frozenset([keys[pair] for pair in pairs if pair in keys])
+    found = {
+        ("value", r.scale_of[item, dim], value)
+        for item, rating in result.ratings.items()
+        for dim, value in rating.items()
+        if (item, dim) in r.scale_of
+    }
     return frozenset(found & unverified)
 
 
@@ -618,6 +626,10 @@ def _others_used(result: Result) -> frozenset[_Key]:
     return frozenset(used)
 
 
+def _unverified_group(kind: str, entries: list[str]) -> UnverifiedView:
+    return UnverifiedView(kind, tuple(entries), "\n".join(f"• {e}" for e in entries))
+
+
 def _group(candidates: Iterable[_Candidate]) -> list[UnverifiedView]:
     """Candidates as the appendix lists them: by kind, values sharing a source together."""
     groups: list[UnverifiedView] = []
@@ -632,13 +644,13 @@ def _group(candidates: Iterable[_Candidate]) -> list[UnverifiedView]:
                 values = []
             if this_kind != kind:
                 if kind is not None:
-                    groups.append(UnverifiedView(kind, tuple(entries)))
+                    groups.append(_unverified_group(kind, entries))
                 kind, entries = this_kind, []
             source = this_source
         values.append(label)
     if values and kind is not None:
         entries.append(f"{'; '.join(values)}: {source}")
-        groups.append(UnverifiedView(kind, tuple(entries)))
+        groups.append(_unverified_group(kind, entries))
     return groups
 
 
