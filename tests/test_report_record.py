@@ -599,8 +599,16 @@ def test_a_result_without_a_plan_shows_its_recommendations_undecided(
 ) -> None:
     bare = sara_record.model_copy(update={"plan": [], "management": []})
     document = render(bare, "html", "en")
-    assert document.count('<span class="tag tag-open">Undecided</span>') == len(bare.measures)
-    assert "The pair has recorded no decision yet." in document
+    counts = f"The pair&#39;s decisions, measure by measure: {len(bare.measures)} undecided."
+    assert counts in document
+    assert (
+        '<span class="tag tag-open">Undecided</span> The pair has recorded no decision yet: '
+        "every measure recommended above is undecided." in document
+    )
+    for fmt in ("markdown", "text"):
+        text = flat(shown(bare, fmt, "nb"))
+        assert "IKKE AVGJORT" in text
+        assert "Vurdererparet har ikke registrert noen beslutning ennå" in text
 
 
 def test_review_date_and_triggers(sara_record: rs.Result) -> None:
