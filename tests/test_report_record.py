@@ -887,8 +887,9 @@ def test_the_result_card_shows_the_plan_in_brief(sara_record: rs.Result) -> None
     assert f"Plan:</b> {counts['chosen']} chosen, {counts['deferred']} deferred, " in card
     assert "undecided" in card
     assert "High-risk case" in card
+    catalogue = rs.load_catalogue()
     for entry in sara_record.plan:
-        assert f"<td>{entry.measure}" in card
+        assert f"<td>{html.escape(catalogue.by_id[entry.measure].name.en)}" in card
     assert "victim safety planning" in card
     assert "2026-11-25" in card
     assert [s for s in SENTINELS if s in card] == []

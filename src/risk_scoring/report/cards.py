@@ -4,7 +4,7 @@ Jupyter shows an object's `_repr_html_()`; these functions build it. Every value
 HTML-escaped. A result card leaves out what is personal: notes, justification, text
 judgements, the case reference and assessor ids, and every free-text part of the case
 record (names, scenarios, who is responsible, reasons); of the plan it shows each
-measure's decision, strategy and due date. Cards are in Norwegian bokmål by
+measure by name with its decision, strategy and due date. Cards are in Norwegian bokmål by
 default, like reports; ``set_language("en")`` switches. A card never raises: if
 anything goes wrong it falls back to the escaped ``repr``.
 """
@@ -401,6 +401,19 @@ def _result(result: Result) -> str:
     )
 
 
+def _measure_names(result: Result) -> dict[str, str]:
+    """Measure id → name in the card's language, from the catalogue of the result's
+    definition; empty when that definition cannot be found."""
+    try:
+        from ..definition.loading import catalogue_for
+        from ..definition.lookup import instrument_of
+
+        catalogue = catalogue_for(instrument_of(result))
+    except Exception:
+        return {}
+    return {m.id: m.name.get(_LANG[0]) for m in catalogue.measures}
+
+
 def _plan(result: Result) -> str:
     """The plan in brief: how many measures each decision has, and each measure's
     decision, strategy and due date (no free text)."""
@@ -419,9 +432,10 @@ def _plan(result: Result) -> str:
         counts[status] = counts.get(status, 0) + 1
     order = ("chosen", "deferred", "rejected", "undecided")
     brief = ", ".join(f"{counts[s]} {_t(s)}" for s in order if s in counts)
+    names = _measure_names(result)
     rows = [
         (
-            measure + (f" ({_t('pair')})" if origin == "pair" else ""),
+            names.get(measure, measure) + (f" ({_t('pair')})" if origin == "pair" else ""),
             _t(status),
             _t(decision.strategy) if decision is not None else "—",
             decision.due if decision is not None and decision.due else "—",

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from ..definition.model import verifiables
 from .i18n import N_, format_date, translate
 
 if TYPE_CHECKING:
@@ -85,8 +86,11 @@ KIND_LABELS = {
     "warning": N_("Warning rule"),
     "rule": N_("Measure rule"),
     "measure": N_("Measure (catalogue)"),
+    "high_risk": N_("High-risk rule"),
+    "other": N_("Other part of the definition"),
 }
 AT_MOST_UNKNOWN = N_("at most %(count)s unknown items")
+HIGH_RISK_RULE = N_("%(judgements)s at %(level)s or above")
 
 
 # --- the view ---------------------------------------------------------------------------
@@ -299,6 +303,43 @@ def _grade(lang: str, verified: object) -> str | None:
     return None if verified is False else translate(lang, SECONDARY)
 
 
+def _describe(
+    inst: Instrument, loc: tuple[Any, ...], value: Any, t: str, names: Mapping[str, str]
+) -> tuple[_Key, str, str]:
+    """What a verifiable value is, for the appendix: the key that says when a result rests
+    on it, its kind, and the value in words. A kind this module does not know is keyed
+    by its path and always listed."""
+    kind = type(value).__name__
+    if kind == "ScaleValue":
+        scale = inst.scales[loc[1]]
+        return ("value", scale.id, value.id), "value", f"{scale.title.get(t)}: {value.label.get(t)}"
+    if kind == "Item":
+        return ("item", value.id), "item", f"{value.id} {value.title.get(t)}"
+    if kind in ("Dimension", "Domain", "Judgement", "Level"):
+        return (kind.lower(), value.id), kind.lower(), value.title.get(t)
+    if kind == "MissingPolicy":
+        return ("policy",), "policy", translate(t, AT_MOST_UNKNOWN) % {"count": value.max_unknown}
+    if kind == "HighRisk":
+        titles = {j.id: j.title.get(t) for j in inst.judgements}
+        level = inst.level_by_id.get(value.at_least)
+        what = translate(t, HIGH_RISK_RULE) % {
+            "judgements": ", ".join(titles.get(j, j) for j in value.judgements),
+            "level": level.title.get(t) if level is not None else value.at_least,
+        }
+        return ("high_risk",), "high_risk", what
+    if kind == "Escalation":
+        return ("escalation", value.id), "escalation", value.id
+    if kind == "WarningRule":
+        return ("warning", value.id), "warning", value.id
+    if kind == "MeasureRule":
+        return ("rule", value.id), "rule", f"{value.id} ({names.get(value.measure, value.measure)})"
+    if kind == "Measure":
+        return ("measure", value.id), "measure", names.get(value.id, value.id)
+    path = ".".join(map(str, loc))
+    ident = getattr(value, "id", None)
+    return ("other", path), "other", f"{path} ({ident})" if isinstance(ident, str) else path
+
+
 def _static(inst: Instrument, catalogue: Catalogue, s: _Static, words: Words) -> _RecordStatic:
     key = f"report-record:{s.lang}:{id(catalogue)}"
     found = inst._cache.get(key)
@@ -318,40 +359,16 @@ def _static(inst: Instrument, catalogue: Catalogue, s: _Static, words: Words) ->
         (item.id, d.id): inst.scale_for(item, d).id for item in inst.items for d in inst.dimensions
     }
     kinds = {k: translate(t, v) for k, v in KIND_LABELS.items()}
+    names = {m.id: m.name.get(t) for m in catalogue.measures}
     candidates: list[_Candidate] = []
-
-    def add(key: _Key, kind: str, what: str, value: Any) -> None:
-        if value.verified is not True:
+    for definition in (inst, catalogue):
+        for loc, value in verifiables(definition):
+            if value.verified is True:
+                continue
+            found_key, kind, what = _describe(inst, loc, value, t, names)
             grade = _grade(t, value.verified)
             shown = f"{what} ({grade})" if grade else what
-            candidates.append((key, kinds[kind], shown, value.source))
-
-    for scale in inst.scales:
-        for v in scale.values:
-            add(("value", scale.id, v.id), "value", f"{scale.title.get(t)}: {v.label.get(t)}", v)
-    for d in inst.dimensions:
-        add(("dimension", d.id), "dimension", d.title.get(t), d)
-    for domain in inst.domains:
-        add(("domain", domain.id), "domain", domain.title.get(t), domain)
-    for item in inst.items:
-        add(("item", item.id), "item", f"{item.id} {item.title.get(t)}", item)
-    for j in inst.judgements:
-        add(("judgement", j.id), "judgement", j.title.get(t), j)
-    for level in inst.level_definitions:
-        add(("level", level.id), "level", level.title.get(t), level)
-    policy = inst.scoring.missing
-    if policy is not None:
-        what = translate(t, AT_MOST_UNKNOWN) % {"count": policy.max_unknown}
-        add(("policy",), "policy", what, policy)
-    for esc in inst.escalations:
-        add(("escalation", esc.id), "escalation", esc.id, esc)
-    for warning in inst.warning_rules:
-        add(("warning", warning.id), "warning", warning.id, warning)
-    names = {m.id: m.name.get(t) for m in catalogue.measures}
-    for rule in inst.measure_rules:
-        add(("rule", rule.id), "rule", f"{rule.id} ({names.get(rule.measure, rule.measure)})", rule)
-    for measure in catalogue.measures:
-        add(("measure", measure.id), "measure", measure.name.get(t), measure)
+            candidates.append((found_key, kinds[kind], shown, value.source or ""))
     labels = {
         msg: translate(t, msg)
         for msg in (
@@ -364,7 +381,7 @@ def _static(inst: Instrument, catalogue: Catalogue, s: _Static, words: Words) ->
             RECOMMENDED,
         )
     }
-    always = ("dimension", "domain", "item")
+    always = ("dimension", "domain", "item", "other")
     static = _RecordStatic(
         windows=windows,
         relevance="relevance" if "relevance" in dimension_labels else None,
@@ -609,6 +626,8 @@ def _others_used(result: Result) -> frozenset[_Key]:
         add(("judgement", ident))
     if result.level is not None:
         add(("level", result.level))
+    if result.high_risk_case is not None:
+        add(("high_risk",))
     for step in result.trace:
         kind = step.kind
         if kind == "escalation":
