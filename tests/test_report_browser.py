@@ -384,7 +384,7 @@ DEMO_TEXT = {
     "ZqxResponsibleDeferred": "Family counselling office",
     "ZqxReasonChosen": "Keeps him away from the shared home while the case is heard.",
     "ZqxReasonDeferred": "He declines for now; ask again at the review.",
-    "ZqxReasonRejected": "No grounds for custody at present.",
+    "ZqxReasonRejected": "He refuses to take part.",
     "ZqxTriggerRelease": "Release from custody",
     "ZqxTriggerBreach": "A breach of the restraining order",
 }

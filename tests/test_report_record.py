@@ -119,6 +119,8 @@ PREFERRED: dict[str, DecisionKind] = {
     "krisesenter": "rejected",
 }
 CONSENT = {"mobil_voldsalarm": True, "krisesenter": False, "sikkerhetsrad": True}
+OWN_FIRST = ("besoksforbud_eget_hjem", "kontaktforbud", "krisesenter")
+"""The measures the pair adds of its own accord, first choice first."""
 
 
 def _statuses(recommended: list[str]) -> dict[str, DecisionKind]:
@@ -230,10 +232,11 @@ def record_result(
     )
     recommended = [m.id for m in result.measures]
     statuses = _statuses(recommended)
+    norwegian = [m.id for m in rs.load_catalogue().measures if m.jurisdiction == "NO"]
     own = next(
-        m.id
-        for m in rs.load_catalogue().measures
-        if m.jurisdiction == "NO" and m.id not in recommended and m.id in STRATEGY_OF
+        m
+        for m in (*OWN_FIRST, *norwegian)
+        if m in norwegian and m not in recommended and m in STRATEGY_OF
     )
     lead = {
         status: next(m for m in recommended if statuses.get(m) == status)
