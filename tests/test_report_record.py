@@ -877,6 +877,8 @@ def test_the_pdf_shows_every_sentinel(sara_record: rs.Result) -> None:
 
 # --- the notebook card -------------------------------------------------------------------------
 
+STATUSES = ("chosen", "rejected", "deferred", "undecided")
+
 
 def test_the_result_card_shows_the_plan_in_brief(sara_record: rs.Result) -> None:
     from risk_scoring.report.cards import result_html, set_language
@@ -886,15 +888,17 @@ def test_the_result_card_shows_the_plan_in_brief(sara_record: rs.Result) -> None
         card = result_html(sara_record)
     finally:
         set_language("nb")
-    counts = {s: sum(1 for e in sara_record.plan if e.status == s) for s in ("chosen", "deferred")}
-    assert f"Plan:</b> {counts['chosen']} chosen, {counts['deferred']} deferred, " in card
-    assert "undecided" in card
+    n = {s: sum(1 for e in sara_record.plan if e.status == s) for s in STATUSES}
+    brief = ", ".join(f"{n[s]} {s}" for s in STATUSES)
+    assert f"Plan:</b> {brief}</p>" in card
+    assert "Undecided" in card
     assert "High-risk case" in card
     catalogue = rs.load_catalogue()
     for entry in sara_record.plan:
         assert f"<td>{html.escape(catalogue.by_id[entry.measure].name.en)}" in card
-    assert "victim safety planning" in card
-    assert "2026-11-25" in card
+        assert f"<td>{entry.measure}</td>" not in card
+    assert "Victim safety planning" in card
+    assert "25 November 2026" in card
     assert [s for s in SENTINELS if s in card] == []
 
 
@@ -904,3 +908,4 @@ def test_a_card_of_a_result_without_a_plan_shows_its_recommendations_undecided()
     result = rs.assess("sara-v3", record_answers(rs.load_instrument("sara-v3")))
     card = result_html(result)
     assert f"Tiltaksplan:</b> {len(result.measures)} ikke avgjort" in card
+    assert "Ikke avgjort" in card

@@ -396,52 +396,58 @@ def _result(result: Result) -> str:
         + f"<p><b>{_e(_t('warnings'))}</b></p>{_list(warnings, 'rs-warn')}"
         f"<p><b>{_e(_t('measures'))}</b></p>"
         + (measures if result.measures else _list([]))
-        + _plan(result)
+        + _plan(result, view)
         + f"<details><summary>{_e(_t('domains'))}</summary>{domains}</details></div>"
     )
 
 
-def _measure_names(result: Result) -> dict[str, str]:
-    """Measure id → name in the card's language, from the catalogue of the result's
-    definition; empty when that definition cannot be found."""
-    try:
-        from ..definition.loading import catalogue_for
-        from ..definition.lookup import instrument_of
-
-        catalogue = catalogue_for(instrument_of(result))
-    except Exception:
-        return {}
-    return {m.id: m.name.get(_LANG[0]) for m in catalogue.measures}
-
-
-def _plan(result: Result) -> str:
+def _plan(result: Result, view: ReportView | None) -> str:
     """The plan in brief: how many measures each decision has, and each measure's
-    decision, strategy and due date (no free text)."""
-    entries = [(e.measure, e.status, e.decision, e.origin) for e in result.plan]
-    if not entries:  # a result made before plans existed
-        decided = {d.measure: d for d in result.management}
-        for m in result.measures:
-            decision = decided.pop(m.id, None)
-            status = decision.decision if decision is not None else "undecided"
-            entries.append((m.id, status, decision, "rules"))
-        entries += [(d.measure, d.decision, d, "pair") for d in decided.values()]
-    if not entries:
-        return ""
-    counts: dict[str, int] = {}
-    for _measure, status, _decision, _origin in entries:
-        counts[status] = counts.get(status, 0) + 1
-    order = ("chosen", "deferred", "rejected", "undecided")
-    brief = ", ".join(f"{counts[s]} {_t(s)}" for s in order if s in counts)
-    names = _measure_names(result)
-    rows = [
-        (
-            names.get(measure, measure) + (f" ({_t('pair')})" if origin == "pair" else ""),
-            _t(status),
-            _t(decision.strategy) if decision is not None else "—",
-            decision.due if decision is not None and decision.due else "—",
-        )
-        for measure, status, decision, origin in entries
-    ]
+    decision, strategy and due date, in words when the definition is known (ids
+    otherwise); no free text."""
+    if view is not None:
+        plan = view.record.plan
+        if plan.empty:
+            return ""
+        rows = [
+            (
+                row.name + (f" ({_t('pair')})" if row.origin == "pair" else ""),
+                row.status_label,
+                row.strategy_label or "—",
+                row.due or "—",
+            )
+            for row in (
+                *(row for strategy in plan.strategies for row in strategy.rows),
+                *plan.not_followed,
+                *plan.undecided,
+            )
+        ]
+        brief = plan.counts
+    else:
+        entries = [(e.measure, e.status, e.decision, e.origin) for e in result.plan]
+        if not entries:  # a result made before plans existed
+            decided = {d.measure: d for d in result.management}
+            for m in result.measures:
+                decision = decided.pop(m.id, None)
+                status = decision.decision if decision is not None else "undecided"
+                entries.append((m.id, status, decision, "rules"))
+            entries += [(d.measure, d.decision, d, "pair") for d in decided.values()]
+        if not entries:
+            return ""
+        counts: dict[str, int] = {}
+        for _measure, status, _decision, _origin in entries:
+            counts[status] = counts.get(status, 0) + 1
+        order = ("chosen", "deferred", "rejected", "undecided")
+        brief = ", ".join(f"{counts[s]} {_t(s)}" for s in order if s in counts)
+        rows = [
+            (
+                measure + (f" ({_t('pair')})" if origin == "pair" else ""),
+                _t(status),
+                _t(decision.strategy) if decision is not None else "—",
+                decision.due if decision is not None and decision.due else "—",
+            )
+            for measure, status, decision, origin in entries
+        ]
     table = _table([_t("measure"), _t("decision"), _t("strategy"), _t("due")], rows)
     return (
         f"<p><b>{_e(_t('plan'))}:</b> {_e(brief)}</p>"
