@@ -34,6 +34,7 @@ from risk_scoring.definition.record import (
 from risk_scoring.definition.result import Assessor, Disagreement, PlanEntry
 from risk_scoring.report.record_view import css_string
 from risk_scoring.tooling.golden import case_files, read_case
+from tests.security_support import PAYLOADS
 from tests.test_report import FORMATS, HOSTILE, LANGS, RENDERED_AT, _inert, _parse
 
 SPJ = [ident for ident in rs.list_instruments() if rs.load_instrument(ident).kind == "spj"]
@@ -491,8 +492,8 @@ def test_sign_off_names_roles_dates_and_lines_to_sign(sara_record: rs.Result) ->
     assert "ZqxNameClinician" in section
     assert "ikke signert" in section
     text = shown(sara_record, "text", "en")
-    assert "Risk analyst (RA-12): ZqxNameAnalyst\n  Signed on: 23 November 2026" in text
-    assert "Clinician (PS-3): ZqxNameClinician\n  Signed on: not signed" in text
+    assert "  - Risk analyst (RA-12): ZqxNameAnalyst\n      Signed on: 23 November 2026" in text
+    assert "  - Clinician (PS-3): ZqxNameClinician\n      Signed on: not signed" in text
 
 
 def test_scenarios_are_a_table_of_every_rating(sara_record: rs.Result) -> None:
@@ -909,3 +910,22 @@ def test_a_card_of_a_result_without_a_plan_shows_its_recommendations_undecided()
     card = result_html(result)
     assert f"Tiltaksplan:</b> {len(result.measures)} ikke avgjort" in card
     assert "Ikke avgjort" in card
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_record_free_text_changes_no_structure_in_any_format(
+    sara: rs.Instrument, payload: str
+) -> None:
+    """Every free-text field of the record holding `payload` gives the same HTML markup,
+    the same Markdown structure and the same text-report line labels as harmless text."""
+    from tests.test_fuzz_reports import html_structure, labels, python_markdown_structure
+
+    attacked = record_result(sara, lambda name: f"{name} {payload}")
+    harmless = record_result(sara, lambda name: f"{name} Z")
+    for lang in LANGS:
+        events, _ = html_structure(render(attacked, "html", lang))
+        assert events == html_structure(render(harmless, "html", lang))[0]
+        assert python_markdown_structure(render(attacked, "markdown", lang)) == (
+            python_markdown_structure(render(harmless, "markdown", lang))
+        )
+        assert labels(render(attacked, "text", lang)) == labels(render(harmless, "text", lang))

@@ -9,7 +9,8 @@ settled them, the factors of high relevance, the rating windows, and the values 
 this result that are not confirmed against the published sources.
 
 Like the rest of the view it holds only strings, booleans and tuples. Free text is
-cleaned of control characters here (with the report view's `clean`) and escaped by the template
+cleaned here with the report view's `line` (one line: names, titles, who is responsible)
+or `block` (line breaks kept: notes, descriptions, reasons), and escaped by the template
 environment, never here.
 """
 
@@ -446,7 +447,7 @@ def _plan_entries(result: Result) -> list[PlanEntry]:
     return entries
 
 
-def _plan(s: _Static, r: _RecordStatic, result: Result, clean: Callable[[str], str]) -> PlanView:
+def _plan(s: _Static, r: _RecordStatic, result: Result, words: Words) -> PlanView:
     """The plan, from a cache keyed by everything it shows."""
     if result.plan:
         key: object = tuple(
@@ -458,16 +459,14 @@ def _plan(s: _Static, r: _RecordStatic, result: Result, clean: Callable[[str], s
         key = (tuple((m.id, m.priority) for m in result.measures), tuple(result.management))
     found = r.plans.get(key)
     if found is None:
-        found = _make_plan(s, r, result, clean)
+        found = _make_plan(s, r, result, words)
         if len(r.plans) >= _MEMO_LIMIT:
             r.plans.clear()
         r.plans[key] = found
     return found
 
 
-def _make_plan(
-    s: _Static, r: _RecordStatic, result: Result, clean: Callable[[str], str]
-) -> PlanView:
+def _make_plan(s: _Static, r: _RecordStatic, result: Result, words: Words) -> PlanView:
     rows: list[PlanRowView] = []
     memo = r.rows
     for entry in _plan_entries(result):
@@ -475,7 +474,7 @@ def _make_plan(
         key = (entry.measure, entry.origin, entry.status, rec and rec.priority, entry.decision)
         row = memo.get(key)
         if row is None:
-            row = _plan_row(s, r, entry, clean)
+            row = _plan_row(s, r, entry, words)
             if len(memo) >= _MEMO_LIMIT:
                 memo.clear()
             memo[key] = row
@@ -505,9 +504,7 @@ def _make_plan(
     )
 
 
-def _plan_row(
-    s: _Static, r: _RecordStatic, entry: PlanEntry, clean: Callable[[str], str]
-) -> PlanRowView:
+def _plan_row(s: _Static, r: _RecordStatic, entry: PlanEntry, words: Words) -> PlanRowView:
     labels = r.labels
     name, _legal, decided_by, _description = s.measures.get(
         entry.measure, (entry.measure, None, NOT_SET, "")
@@ -533,14 +530,14 @@ def _plan_row(
         strategy=strategy,
         strategy_label=labels[STRATEGY_LABELS[strategy]] if strategy else None,
         decided_by=decided_by,
-        responsible=clean(d.responsible) if d is not None and d.responsible else None,
-        due=_date(d.due, s.lang, clean) if d is not None else None,
+        responsible=words.line(d.responsible) if d is not None and d.responsible else None,
+        due=_date(d.due, s.lang, words.line) if d is not None else None,
         consent=(
             labels[CONSENT_LABELS[d.consent]]
             if d is not None and d.consent is not None
             else NOT_SET
         ),
-        reason=clean(d.reason) if d is not None and d.reason else None,
+        reason=words.block(d.reason) if d is not None and d.reason else None,
     )
 
 
@@ -717,9 +714,11 @@ def build_running(result: Result, s: _Static, case_ref: str | None) -> RunningVi
 
 class Words(NamedTuple):
     """What the record's view takes from the report's view (which imports this module):
-    its text cleaner and the message ids of roles and priorities."""
+    its text cleaners (`line` for one-line fields, `block` for multi-line ones) and the
+    message ids of roles and priorities."""
 
-    clean: Callable[[str], str]
+    line: Callable[[str], str]
+    block: Callable[[str], str]
     roles: Mapping[str, str]
     priorities: Mapping[str, str]
 
@@ -728,15 +727,15 @@ def build_record(
     result: Result, s: _Static, inst: Instrument, catalogue: Catalogue, words: Words
 ) -> RecordView:
     """The case record of `result` for its report (`s` is the report's static view)."""
-    clean = words.clean
+    line, block = words.line, words.block
     t = s.lang
     r = _static(inst, catalogue, s, words)
     signatories = tuple(
         SignatoryView(
-            role=_role(r, a.role, clean),
-            name=clean(name) if (name := getattr(a, "name", None)) else None,
-            id=clean(a.id) if a.id else None,
-            signed_on=_date(getattr(a, "signed_on", None), t, clean),
+            role=_role(r, a.role, line),
+            name=line(name) if (name := getattr(a, "name", None)) else None,
+            id=line(a.id) if a.id else None,
+            signed_on=_date(getattr(a, "signed_on", None), t, line),
         )
         for a in result.assessors
     )
@@ -751,7 +750,7 @@ def build_record(
     considerations = []
     for c in result.other_considerations:
         is_high = relevance is not None and c.ratings.get(relevance) == "high"
-        title = clean(c.title)
+        title = line(c.title)
         if is_high:
             high.append(title)
         considerations.append(
@@ -763,7 +762,7 @@ def build_record(
                     else NOT_SET
                     for dim in s.dimension_ids
                 ),
-                note=clean(c.note) if c.note else None,
+                note=block(c.note) if c.note else None,
                 high=is_high,
             )
         )
@@ -771,12 +770,12 @@ def build_record(
         ScenarioView(
             type=sc.type,
             type_label=r.labels[SCENARIO_LABELS[sc.type]],
-            victims=clean(sc.victims) if sc.victims else None,
+            victims=line(sc.victims) if sc.victims else None,
             likelihood=_rating(r, sc.likelihood),
             severity=_rating(r, sc.severity),
             imminence=_rating(r, sc.imminence),
-            warning_signs=tuple(clean(w) for w in sc.warning_signs if w),
-            description=clean(sc.description) if sc.description else None,
+            warning_signs=tuple(line(w) for w in sc.warning_signs if w),
+            description=block(sc.description) if sc.description else None,
         )
         for sc in result.scenarios
     )
@@ -784,8 +783,8 @@ def build_record(
     roles = list(result.raters)
     for d in result.disagreements:
         roles.extend(role for role in d.ratings if role not in roles)
-    role_labels = [_role(r, role, clean) for role in roles]
-    plan = _plan(s, r, result, clean)
+    role_labels = [_role(r, role, line) for role in roles]
+    plan = _plan(s, r, result, words)
     unverified, count = _unverified(r, result)
     return RecordView(
         spj=inst.kind == "spj",
@@ -794,14 +793,14 @@ def build_record(
         high_ids=high_ids,
         windows=r.windows,
         signatories=signatories,
-        sources=tuple(clean(source) for source in result.sources if source),
+        sources=tuple(line(source) for source in result.sources if source),
         considerations=tuple(considerations),
         scenarios=scenarios,
         plan=plan,
         review=(
             ReviewView(
-                due=_date(review.due, t, clean),
-                triggers=tuple(clean(x) for x in review.triggers if x),
+                due=_date(review.due, t, line),
+                triggers=tuple(line(x) for x in review.triggers if x),
             )
             if review is not None
             else None

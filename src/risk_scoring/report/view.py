@@ -653,7 +653,7 @@ def _assessor(lang: str, role: str, ident: str | None) -> AssessorView:
     return AssessorView(shown, line(ident) if ident else None)
 
 
-_WORDS = Words(clean, ROLE_LABELS, PRIORITY_LABELS)
+_WORDS = Words(line, block, ROLE_LABELS, PRIORITY_LABELS)
 
 
 def build_view(
