@@ -295,6 +295,8 @@ class _RecordStatic:
     """Plan rows by what determines them: results repeat the same few."""
     plans: dict[object, PlanView] = field(default_factory=dict)
     """Whole plans by what determines them."""
+    signatories: dict[object, tuple[SignatoryView, ...]] = field(default_factory=dict)
+    """Sign-offs by the assessors (frozen, so hashable) they show."""
     lists: dict[object, tuple[tuple[UnverifiedView, ...], int]] = field(default_factory=dict)
     """Appendix listings by the values they were made from."""
 
@@ -730,15 +732,21 @@ def build_record(
     line, block = words.line, words.block
     t = s.lang
     r = _static(inst, catalogue, s, words)
-    signatories = tuple(
-        SignatoryView(
-            role=_role(r, a.role, line),
-            name=line(name) if (name := getattr(a, "name", None)) else None,
-            id=line(a.id) if a.id else None,
-            signed_on=_date(getattr(a, "signed_on", None), t, line),
+    people = tuple(result.assessors)
+    signatories = r.signatories.get(people)
+    if signatories is None:
+        signatories = tuple(
+            SignatoryView(
+                role=_role(r, a.role, line),
+                name=line(name) if (name := getattr(a, "name", None)) else None,
+                id=line(a.id) if a.id else None,
+                signed_on=_date(getattr(a, "signed_on", None), t, line),
+            )
+            for a in people
         )
-        for a in result.assessors
-    )
+        if len(r.signatories) >= _MEMO_LIMIT:
+            r.signatories.clear()
+        r.signatories[people] = signatories
     relevance = r.relevance
     high_ids: tuple[str, ...] = ()
     high: list[str] = []
