@@ -343,11 +343,17 @@ def _describe(
     return ("other", path), "other", f"{path} ({ident})" if isinstance(ident, str) else path
 
 
+_STATIC: dict[tuple[str, str, int], tuple[Catalogue, _RecordStatic]] = {}
+_STATIC_LIMIT = 64
+
+
 def _static(inst: Instrument, catalogue: Catalogue, s: _Static, words: Words) -> _RecordStatic:
-    key = f"report-record:{s.lang}:{id(catalogue)}"
-    found = inst._cache.get(key)
-    if isinstance(found, _RecordStatic):
-        return found
+    """The record's part of the static view, cached like the report's: by the
+    instrument's digest, the language and the catalogue."""
+    key = (inst.digest, s.lang, id(catalogue))
+    found = _STATIC.get(key)
+    if found is not None and found[0] is catalogue:  # the entry keeps the id from reuse
+        return found[1]
     t = s.lang
     windows = tuple(
         WindowView(d.title.get(t), d.window.get(t), d.verified is not True)
@@ -409,7 +415,9 @@ def _static(inst: Instrument, catalogue: Catalogue, s: _Static, words: Words) ->
         priority_labels={k: translate(t, v) for k, v in words.priorities.items()},
         roles={k: translate(t, v) for k, v in words.roles.items()},
     )
-    inst._cache[key] = static
+    if len(_STATIC) >= _STATIC_LIMIT:
+        _STATIC.clear()
+    _STATIC[key] = (catalogue, static)
     return static
 
 
@@ -633,7 +641,7 @@ def _others_used(result: Result) -> frozenset[_Key]:
             add(("escalation", step.rule))
         elif kind == "warning":
             add(("warning", step.rule))
-        elif kind == "missing" and step.rule in ("unknown", "too-many-unknown", "omitted"):
+        elif kind == "missing" and step.outcome.code in ("unknown", "too_many_unknown", "omitted"):
             add(("policy",))
     for measure in result.measures:
         add(("measure", measure.id))
