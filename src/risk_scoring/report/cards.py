@@ -307,7 +307,7 @@ def _view(result: Result) -> tuple[ReportView, Instrument] | None:
     cannot be found (or does not match), and the card shows ids."""
     try:
         from ..definition.lookup import instrument_of
-        from .view import build_view
+        from .build import build_view
 
         inst = instrument_of(result)
         catalogue = _catalogue(inst)

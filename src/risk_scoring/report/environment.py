@@ -44,8 +44,8 @@ from jinja2.utils import missing, object_type_repr
 from ..definition import files
 from ..errors import InstrumentError, ReportError
 from . import limits
+from .cleaning import MultiLine
 from .i18n import TEMPLATE_DIR, messages
-from .view import MultiLine
 
 FORMATS = {"html": "report.html.j2", "markdown": "report.md.j2", "text": "report.txt.j2"}
 BUILTIN_PREFIX = "risk_scoring"

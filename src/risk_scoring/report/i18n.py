@@ -40,7 +40,15 @@ LOCALE_DIR = PACKAGE / "locale"
 TEMPLATE_DIR = PACKAGE / "templates"
 DOMAIN = "messages"
 
-PYTHON_SOURCES = ("view.py", "record_view.py", "render.py", "pdf.py", "describe.py")
+PYTHON_SOURCES = (
+    "static.py",
+    "explain.py",
+    "build.py",
+    "record_view.py",
+    "render.py",
+    "pdf.py",
+    "describe.py",
+)
 
 _lock = threading.Lock()
 

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from ..definition.catalogue import Catalogue
     from ..definition.instrument import Instrument
     from ..definition.result import PlanEntry, Result
-    from .view import _Static
+    from .static import Static
 
 __all__ = [
     "ConsiderationView",
@@ -347,7 +347,7 @@ _STATIC: dict[tuple[str, str, int], tuple[Catalogue, _RecordStatic]] = {}
 _STATIC_LIMIT = 64
 
 
-def _static(inst: Instrument, catalogue: Catalogue, s: _Static, words: Words) -> _RecordStatic:
+def _static(inst: Instrument, catalogue: Catalogue, s: Static, words: Words) -> _RecordStatic:
     """The record's part of the static view, cached like the report's: by the
     instrument's digest, the language and the catalogue."""
     key = (inst.digest, s.lang, id(catalogue))
@@ -457,7 +457,7 @@ def _plan_entries(result: Result) -> list[PlanEntry]:
     return entries
 
 
-def _plan(s: _Static, r: _RecordStatic, result: Result, words: Words) -> PlanView:
+def _plan(s: Static, r: _RecordStatic, result: Result, words: Words) -> PlanView:
     """The plan, from a cache keyed by everything it shows."""
     if result.plan:
         key: object = tuple(
@@ -476,7 +476,7 @@ def _plan(s: _Static, r: _RecordStatic, result: Result, words: Words) -> PlanVie
     return found
 
 
-def _make_plan(s: _Static, r: _RecordStatic, result: Result, words: Words) -> PlanView:
+def _make_plan(s: Static, r: _RecordStatic, result: Result, words: Words) -> PlanView:
     rows: list[PlanRowView] = []
     memo = r.rows
     for entry in _plan_entries(result):
@@ -514,7 +514,7 @@ def _make_plan(s: _Static, r: _RecordStatic, result: Result, words: Words) -> Pl
     )
 
 
-def _plan_row(s: _Static, r: _RecordStatic, entry: PlanEntry, words: Words) -> PlanRowView:
+def _plan_row(s: Static, r: _RecordStatic, entry: PlanEntry, words: Words) -> PlanRowView:
     labels = r.labels
     name, _legal, decided_by, _description = s.measures.get(
         entry.measure, (entry.measure, None, NOT_SET, "")
@@ -558,7 +558,7 @@ def _rating(r: _RecordStatic, value: str | None) -> str:
     return r.labels[label] if label is not None else value
 
 
-def _value(s: _Static, kind: str, ident: str, dimension: str | None, value: str | None) -> str:
+def _value(s: Static, kind: str, ident: str, dimension: str | None, value: str | None) -> str:
     """A rater's or the consensus value by its label."""
     if value is None:
         return NOT_SET
@@ -570,7 +570,7 @@ def _value(s: _Static, kind: str, ident: str, dimension: str | None, value: str 
 
 
 def _disagreements(
-    s: _Static, result: Result, roles: list[str], role_labels: list[str]
+    s: Static, result: Result, roles: list[str], role_labels: list[str]
 ) -> tuple[DisagreementView, ...]:
     t = s.lang
     views = []
@@ -699,7 +699,7 @@ def _unverified(r: _RecordStatic, result: Result) -> tuple[tuple[UnverifiedView,
     return found
 
 
-def build_running(result: Result, s: _Static, case_ref: str | None) -> RunningView:
+def build_running(result: Result, s: Static, case_ref: str | None) -> RunningView:
     """The page margins of the printed report (`case_ref` is the cleaned reference)."""
     t = s.lang
     marking = translate(t, N_("Confidential: contains personal data"))
@@ -734,7 +734,7 @@ class Words(NamedTuple):
 
 
 def build_record(
-    result: Result, s: _Static, inst: Instrument, catalogue: Catalogue, words: Words
+    result: Result, s: Static, inst: Instrument, catalogue: Catalogue, words: Words
 ) -> RecordView:
     """The case record of `result` for its report (`s` is the report's static view)."""
     line, block = words.line, words.block

@@ -110,7 +110,7 @@ def report_context(
     Useful for writing a custom template: every name a template can use is a field of
     the view (see `risk_scoring.report.view.ReportView`).
     """
-    from .view import build_view
+    from .build import build_view
 
     inst, catalogue = _check(result, "html", lang, instrument)
     return {"report": build_view(result, inst, catalogue, lang, _rendered_at(rendered_at))}
@@ -143,8 +143,8 @@ def render_report(
     >>> render_report(result, "text", "en").splitlines()[2]
     'Risk assessment'
     """
+    from .build import build_view
     from .environment import render
-    from .view import build_view
 
     inst, catalogue = _check(result, format, lang, instrument)
     view = build_view(result, inst, catalogue, lang, _rendered_at(rendered_at))
