@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,6 +45,10 @@ PYTHON_SOURCES = (
     "explain.py",
     "build.py",
     "record_view.py",
+    "record_plan.py",
+    "appendix.py",
+    "disagreements.py",
+    "running.py",
     "render.py",
     "pdf.py",
     "describe.py",
@@ -92,6 +96,16 @@ def messages(lang: str) -> Mapping[str, str]:
 def translate(lang: str, message: str) -> str:
     """`message` in `lang` (the English id itself when there is no translation)."""
     return messages(lang).get(message, message)
+
+
+def date_text(text: str | None, lang: str, clean: Callable[[str], str]) -> str | None:
+    """An ISO date in words; anything else as the (cleaned) text it is; None for none."""
+    if not text:
+        return None
+    try:
+        return format_date(dt.date.fromisoformat(text), lang)
+    except ValueError:
+        return clean(text)
 
 
 @cache
