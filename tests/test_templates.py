@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 import risk_scoring as rs
-from risk_scoring.report import environment, limits
+from risk_scoring.report import environment, limits, template_files
 from risk_scoring.report.i18n import TEMPLATE_DIR
 
 NAME = "Kari O'Brien 010290 PRIVATE-31x"
@@ -152,11 +152,11 @@ def test_a_huge_template_is_refused_before_it_is_read(result: rs.Result, tmp_pat
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert f"the limit is {environment.MAX_TEMPLATE_BYTES}" in message
+    assert f"the limit is {template_files.MAX_TEMPLATE_BYTES}" in message
     assert peak < 10_000_000
-    write(tmp_path, "x" * (environment.MAX_TEMPLATE_BYTES + 1), "big.j2")
+    write(tmp_path, "x" * (template_files.MAX_TEMPLATE_BYTES + 1), "big.j2")
     message = refused(result, write(tmp_path, "{% include 'big.j2' %}", "inc.html.j2"))
-    assert f"the limit is {environment.MAX_TEMPLATE_BYTES}" in message
+    assert f"the limit is {template_files.MAX_TEMPLATE_BYTES}" in message
 
 
 @pytest.mark.parametrize("template", [5, 1.5, None, b"/tmp/x.j2", ["x.j2"]])
@@ -311,7 +311,7 @@ def test_a_template_that_only_extends_ours_gives_our_report(
     result: rs.Result, tmp_path: Path, fmt: str
 ) -> None:
     """The checks change nothing a template renders: escaping, finalize, loops, `~`."""
-    name = environment.FORMATS[fmt]
+    name = template_files.FORMATS[fmt]
     write(tmp_path, f'{{% extends "risk_scoring/{name}" %}}', name)
     assert render(result, tmp_path, fmt) == render(result, TEMPLATE_DIR / name, fmt)
     assert render(result, tmp_path, fmt) == rs.render_report(result, fmt, "en")

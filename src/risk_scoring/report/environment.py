@@ -5,17 +5,17 @@
   misspelt name fails instead of printing nothing.
 - HTML is always autoescaped (whatever the template's file name). Markdown output
   passes every ``{{ ... }}`` through `markdown_escape`, so free text cannot form links,
-  tables, HTML or block structure. Text output drops control characters.
+  tables, HTML or block structure. Text output drops control characters (`escaping`).
 - ``_("...")`` with a literal string is translated when the template is compiled, so a
   fixed string costs nothing at render time; each language has its own environment.
 - A custom template (``template=``, a file or a folder) is read only from inside its
   folder (no ``..``, no symlink out of it), only from a regular file with a template
-  suffix (`TEMPLATE_SUFFIXES`) of at most `MAX_TEMPLATE_BYTES`, and it is compiled and
-  rendered with the limits of `limits.py` (time, output size, amplification).
+  suffix of bounded size (`template_files`), and it is compiled and rendered with the
+  limits of `limits.py` (time, output size, amplification).
 - Anything that goes wrong inside Jinja comes out as `ReportError` naming the template
   and line, never a value: messages are built from the error's type and position, and
   name a variable, attribute or key only when that name is written in a template's own
-  source (a key looked up from free text is never shown).
+  source (a key looked up from free text is never shown); `failures` makes them.
 
 This module imports Jinja2; `report.py` imports it only when a report is rendered.
 """
@@ -24,12 +24,9 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import re
-import stat as _stat
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import jinja2
@@ -37,115 +34,17 @@ from jinja2 import nodes
 from jinja2.exceptions import SecurityError
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
-from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import missing, object_type_repr
 
-from ..definition import files
-from ..errors import InstrumentError, ReportError
 from . import limits
-from .cleaning import MultiLine
+from .escaping import markdown_escape, markdown_inline, plain_text
+from .failures import report_error
 from .i18n import TEMPLATE_DIR, messages
+from .template_files import FORMATS, FolderLoader, template_location
 
-FORMATS = {"html": "report.html.j2", "markdown": "report.md.j2", "text": "report.txt.j2"}
 BUILTIN_PREFIX = "risk_scoring"
 """Custom templates extend ours by this prefix: ``{% extends "risk_scoring/report.html.j2" %}``."""
-
-TEMPLATE_SUFFIXES = frozenset((".j2", ".jinja", ".jinja2", ".html", ".htm", ".md", ".txt"))
-"""What a template file's name may end in (``template=`` and everything it includes)."""
-MAX_TEMPLATE_BYTES = 1_000_000
-"""Size of one custom template file."""
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-"""Removed from text and Markdown output: terminal escapes, NUL, other controls, line
-separators, and the bidi embedding, override and isolate controls."""
-_MD_INLINE = str.maketrans(
-    {
-        "\\": "\\\\",
-        "`": "\\`",
-        "*": "\\*",
-        "_": "\\_",
-        "[": "\\[",
-        "]": "\\]",
-        "(": "\\(",
-        ")": "\\)",
-        "{": "\\{",
-        "}": "\\}",
-        "!": "\\!",
-        "~": "\\~",
-        "<": "&lt;",
-        ">": "&gt;",
-        "|": "&#124;",
-    }
-)
-_MD_LINE_START = re.compile(r"^(?:#|([-+]|\d{1,9}(?=[.)]))(?=[.)]?(?:\s|$))|([-=])(?=[-=\s]*$))")
-"""What may not start a Markdown line: a ``#`` of any kind (Python-Markdown reads ``#0``
-as a heading, CommonMark only ``# 0``; found by the long fuzz run), a list marker, or
-a setext underline."""
-
-
-class MarkdownSafe(str):
-    """Text already escaped for Markdown; `markdown_escape` lets it through unchanged."""
-
-    __slots__ = ()
-
-
-_MD_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
-
-
-def _markdown_inline(text: str) -> str:
-    return _MD_ENTITY.sub("&amp;", text).translate(_MD_INLINE)
-
-
-def _markdown_line(line: str) -> str:
-    line = _markdown_inline(line.strip())
-    # A line may not open a heading, list, or setext underline: escape its first marker.
-    match = _MD_LINE_START.match(line)
-    if match is None:
-        return line
-    if line[0].isdigit():
-        end = match.end()
-        return f"{line[:end]}\\{line[end:]}"
-    return "\\" + line
-
-
-def markdown_escape(value: object) -> str:
-    """`value` as inert Markdown: every metacharacter escaped, lines as hard breaks.
-
-    Link, image, emphasis, code and table syntax are backslash-escaped or written as
-    entities (``<`` ``>`` ``&`` ``|``), so no renderer sees HTML or a cell boundary; a
-    line cannot start a heading, list or quote. Lines are joined by hard breaks with a
-    two-space indent, which keeps multi-line text inside the list item it belongs to.
-    """
-    if isinstance(value, MarkdownSafe):
-        return value
-    text = _CONTROL.sub("", str(value).replace("\r\n", "\n").replace("\r", "\n"))
-    lines = [_markdown_line(line) for line in text.split("\n")]
-    return "  \n  ".join(line for line in lines if line)
-
-
-def markdown_inline(value: object) -> MarkdownSafe:
-    """`value` escaped for the middle of a Markdown line (a table cell, after a label).
-
-    Like `markdown_escape`, but on one line, and without the line-start escapes that
-    only matter where a line begins.
-    """
-    if isinstance(value, MarkdownSafe):
-        return value
-    text = _CONTROL.sub("", " ".join(str(value).split()))
-    return MarkdownSafe(_markdown_inline(text))
-
-
-def plain_text(value: object) -> str:
-    """`value` for a text report: control characters (terminal escapes) removed.
-
-    A `MultiLine` field printed as it is (``{{ report.justification }}`` in a custom
-    template) has its continuation lines indented, so it cannot start a line of its own.
-    """
-    text = _CONTROL.sub("", str(value).replace("\r\n", "\n").replace("\r", "\n"))
-    if isinstance(value, MultiLine):
-        return text.replace("\n", "\n  ")
-    return text
 
 
 class CompileTimeGettext(Extension):
@@ -289,64 +188,6 @@ class GuardedEnvironment(ReportEnvironment):
         return checked
 
 
-class _Refused(jinja2.TemplateError):
-    """A custom template file that may not be read; the message says why."""
-
-
-def _within(root: str, path: str) -> bool:
-    try:
-        return os.path.commonpath([root, path]) == root
-    except ValueError:  # different drives
-        return False
-
-
-class FolderLoader(jinja2.BaseLoader):
-    """Templates from one folder: nothing outside it, regular template files only.
-
-    A name is split as Jinja2 splits it (``..`` refused), joined to the folder and
-    resolved; a path that resolves outside the folder (a symlink to ``/etc/passwd`` or
-    to another folder) is refused, as is a file that is not regular, is larger than
-    `MAX_TEMPLATE_BYTES` or lacks a template suffix. Files are read bounded and without
-    blocking (`files.read_bounded`).
-    """
-
-    def __init__(self, folder: Path) -> None:
-        self.root = os.path.realpath(folder)
-
-    def get_source(
-        self, environment: jinja2.Environment, template: str
-    ) -> tuple[str, str, Callable[[], bool]]:
-        pieces = split_template_path(template)
-        joined = os.path.join(self.root, *pieces)
-        if not os.path.lexists(joined):
-            raise jinja2.TemplateNotFound(template)
-        real = os.path.realpath(joined)
-        if not _within(self.root, real):
-            raise _Refused("it resolves outside the template folder")
-        if os.path.splitext(real)[1].lower() not in TEMPLATE_SUFFIXES:
-            raise _Refused(_suffix_rule())
-        try:
-            raw, stamp = files.read_bounded_with_stamp(real, MAX_TEMPLATE_BYTES)
-        except InstrumentError as exc:
-            raise _Refused(exc.problems[0].message) from None
-        try:
-            source = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise _Refused("it is not valid UTF-8") from None
-
-        def uptodate() -> bool:
-            try:
-                return files.stamp(os.stat(real)) == stamp
-            except OSError:
-                return False
-
-        return source, real, uptodate
-
-
-def _suffix_rule() -> str:
-    return "a template file's name must end in " + ", ".join(sorted(TEMPLATE_SUFFIXES))
-
-
 def _environment(fmt: str, lang: str, folder: Path | None) -> ReportEnvironment:
     builtin = jinja2.FileSystemLoader(TEMPLATE_DIR)
     loader: jinja2.BaseLoader = builtin
@@ -405,95 +246,6 @@ def environment(fmt: str, lang: str, folder: Path | None = None) -> ReportEnviro
     return env
 
 
-def _where(tb: TracebackType | None) -> str:
-    """``name, line N`` of the innermost template frame in a traceback, if any."""
-    found = ""
-    while tb is not None:
-        frame = tb.tb_frame
-        if "__jinja_exception__" in frame.f_globals or frame.f_code.co_filename.endswith(
-            tuple(TEMPLATE_SUFFIXES)
-        ):
-            found = f"{Path(frame.f_code.co_filename).name}, line {tb.tb_lineno}"
-        tb = tb.tb_next
-    return found
-
-
-_TEMPLATE_NAME = re.compile(r"[\w./-]{1,120}\.(?:j2|jinja2?|html?|md|txt)")
-_OWN_MESSAGE = re.compile(
-    r"(?:access to (?:attribute '\w+'|an attribute \(its name is not shown\))"
-    r"(?: of '[\w. ]+' is unsafe)?"
-    r"|Range too big\. The sandbox blocks ranges larger than MAX_RANGE \(\d+\)\.)"
-)
-_RUNTIME = "an unknown filter or test named at render time, or a construct used wrongly"
-
-
-def _failure(exc: BaseException, name: str) -> ReportError:
-    """Our error for `exc`, from its type and position: never a value of the report."""
-    where = _where(exc.__traceback__) or name
-    if isinstance(exc, jinja2.TemplateSyntaxError):
-        # The message is about the template's own source, never about the report.
-        where = f"{Path(exc.filename or exc.name or name).name}, line {exc.lineno}"
-        return ReportError(f"template {where}: syntax error: {exc.message}")
-    if isinstance(exc, jinja2.TemplateNotFound):
-        # A template can name what it includes from free text, so only file-like names
-        # are quoted.
-        missing = repr(exc.name) if _TEMPLATE_NAME.fullmatch(str(exc.name)) else "a template"
-        return ReportError(f"template {where}: {missing} not found (needed by {name})")
-    if isinstance(exc, _Refused):
-        return ReportError(f"template {where}: a template file was refused: {exc.message}")
-    if isinstance(exc, limits.LimitExceeded):
-        return ReportError(f"template {where}: refused: {exc.message}")
-    if isinstance(exc, SecurityError):
-        shown = exc.message if _OWN_MESSAGE.fullmatch(exc.message or "") else "an unsafe operation"
-        return ReportError(f"template {where}: refused by the sandbox: {shown}")
-    if isinstance(exc, jinja2.UndefinedError):
-        # _Undefined built the message; only names from the templates' source are in it.
-        return ReportError(f"template {where}: undefined: {exc.message}")
-    if isinstance(exc, jinja2.TemplateRuntimeError):
-        return ReportError(f"template {where}: {type(exc).__name__} ({_RUNTIME})")
-    if isinstance(exc, RecursionError):
-        return ReportError(f"template {where}: refused: recursion too deep")
-    if isinstance(exc, OverflowError):
-        return ReportError(
-            f"template {where}: refused: a range of more than 100,000 items or a number too large"
-        )
-    return ReportError(f"template {where}: {type(exc).__name__} while rendering")
-
-
-def template_location(template: object, fmt: str) -> tuple[Path, str]:
-    """The folder and template name that ``template=`` stands for.
-
-    A folder stands for its report template of `fmt`; a file must be a regular file
-    with a template suffix of at most `MAX_TEMPLATE_BYTES` (so ``/proc/self/environ``,
-    ``/dev/zero`` or a FIFO is refused before anything is read).
-    """
-    if not isinstance(template, (str, os.PathLike)) or not isinstance(os.fspath(template), str):
-        raise ReportError(f"template= must be a file or folder path, not {type(template).__name__}")
-    path = Path(template)
-    info = _stat_or_none(path)
-    if info is None:
-        raise ReportError(f"no template file or folder at {path}")
-    if _stat.S_ISDIR(info.st_mode):
-        return path, FORMATS[fmt]
-    if path.suffix.lower() not in TEMPLATE_SUFFIXES:
-        raise ReportError(f"template {path.name!r} refused: {_suffix_rule()}")
-    if not _stat.S_ISREG(info.st_mode):
-        raise ReportError(f"template {path.name!r} refused: not a regular file")
-    if info.st_size > MAX_TEMPLATE_BYTES:
-        raise ReportError(
-            f"template {path.name!r} refused: file is {info.st_size} bytes; "
-            f"the limit is {MAX_TEMPLATE_BYTES}"
-        )
-    return path.parent, path.name
-
-
-def _stat_or_none(path: Path) -> os.stat_result | None:
-    try:
-        return os.stat(path)
-    except (OSError, ValueError):  # ValueError: a NUL in the name
-        return None
-
-
 def render(fmt: str, lang: str, context: Mapping[str, Any], template: object = None) -> str:
     """Render the report template for `fmt` (or `template`, a file or folder) with `context`.
 
@@ -511,7 +263,7 @@ def render(fmt: str, lang: str, context: Mapping[str, Any], template: object = N
             return env.get_template(name).render(context)
         return _render_guarded(env, name, context)
     except Exception as exc:  # any failure inside a template becomes our error
-        failure = _failure(exc, name)
+        failure = report_error(exc, name)
     # Raised outside the handler, so the Jinja2 exception (which may quote values) is
     # not even attached as __context__.
     raise failure
