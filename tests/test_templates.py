@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 import risk_scoring as rs
-from risk_scoring.report import environment, limits, template_files
+from risk_scoring.report import limits, template_files
 from risk_scoring.report.i18n import TEMPLATE_DIR
 
 NAME = "Kari O'Brien 010290 PRIVATE-31x"

@@ -37,9 +37,10 @@ from jinja2.lexer import Token, TokenStream
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import missing, object_type_repr
 
-from . import limits
+from . import guard, limits
 from .escaping import markdown_escape, markdown_inline, plain_text
 from .failures import report_error
+from .filter_limits import guarded_filter
 from .i18n import TEMPLATE_DIR, messages
 from .template_files import FORMATS, FolderLoader, template_location
 
@@ -159,7 +160,7 @@ class GuardedEnvironment(ReportEnvironment):
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         tree = super()._parse(source, name, filename)
-        limits.Guard().visit(tree)
+        guard.Guard().visit(tree)
         return tree
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
@@ -221,10 +222,8 @@ def _environment(fmt: str, lang: str, folder: Path | None) -> ReportEnvironment:
     env.globals["_"] = env.globals["gettext"] = lambda text: table.get(text, text)
     env.filters["md_inline"] = markdown_inline
     if folder is not None:
-        env.filters = {
-            name: limits.guarded_filter(name, func) for name, func in env.filters.items()
-        }
-        env.filters.update(limits.FILTERS)
+        env.filters = {name: guarded_filter(name, func) for name, func in env.filters.items()}
+        env.filters.update(guard.FILTERS)
     return env
 
 
