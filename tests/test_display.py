@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 import risk_scoring as rs
-from risk_scoring.report import cards as display
+from risk_scoring.report import analysis_cards, cards as display
 from risk_scoring.report.cards import (
     agreement_html,
     comparison_html,
@@ -181,7 +181,7 @@ def test_titles_are_escaped_in_result_comparison_and_agreement_cards(
     import risk_scoring.definition.lookup as lookup
 
     monkeypatch.setattr(lookup, "instrument_of", lambda result, instrument=None, **_: inst)
-    monkeypatch.setattr(display, "_builtin", lambda ident: inst)
+    monkeypatch.setattr(analysis_cards, "builtin", lambda ident: inst)
 
     def tiny(harm: str, a1: str) -> rs.Result:
         items = {"A1": {"recent": a1}, "A2": {"recent": "N"}, "B1": {"recent": "N"}}
