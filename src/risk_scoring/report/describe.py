@@ -6,22 +6,22 @@ case facts, judgements, levels with their bands, escalations, warnings and measu
 rules with the measures' names from the catalogue). Every heading, label and content
 string is in `lang`; ids stay as they are. `risk-scoring show` prints it as text, the
 notebook card (`report.cards.instrument_html`) as HTML, and `scripts/gen_docs.py`
-takes its conditions in words (`condition_text`, with Markdown markup).
+takes its conditions in words (`condition_text`, from `condition_words`, with Markdown
+markup).
 
 Fixed strings are marked with ``N_()`` and translated from the report catalogue.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from ..definition import conditions as c
 from ..definition.catalogue import Catalogue
 from ..definition.instrument import Instrument
 from ..definition.model import LANGUAGES
 from ..definition.references import score_range
-from .i18n import N_, translate
+from .condition_words import MARKDOWN, PLAIN, Markup, Words, condition_text, num
+from .i18n import N_
 
 __all__ = ["MARKDOWN", "PLAIN", "Description", "Markup", "Table", "condition_text", "describe"]
 
@@ -29,18 +29,6 @@ UNVERIFIED = "*"
 """Appended to a value not yet verified against the published source."""
 SECONDARY = "°"
 """Appended to a value confirmed by a secondary source only."""
-
-
-@dataclass(frozen=True)
-class Markup:
-    """How conditions mark ids and connectives: plain text, or Markdown."""
-
-    code: Callable[[str], str] = str
-    strong: Callable[[str], str] = str
-
-
-PLAIN = Markup()
-MARKDOWN = Markup(code=lambda s: f"`{s}`", strong=lambda s: f"**{s}**")
 
 
 @dataclass(frozen=True)
@@ -89,107 +77,6 @@ def _mark(verified: bool | str) -> str:
     return SECONDARY if verified == "secondary" else UNVERIFIED
 
 
-def _num(value: float) -> str:
-    return f"{value:g}"
-
-
-class _Words:
-    """Translation and formatting for one language and markup."""
-
-    def __init__(self, lang: str, markup: Markup) -> None:
-        self.lang = lang
-        self.markup = markup
-
-    def __call__(self, message: str, **values: object) -> str:
-        text = translate(self.lang, message)
-        return text % values if values else text
-
-    def code(self, value: object) -> str:
-        return self.markup.code(str(value))
-
-    def one_of(self, values: Sequence[str]) -> str:
-        shown = [self.code(v) for v in values]
-        if len(shown) <= 1:
-            return "".join(shown)
-        word = self(N_("or"))
-        return ", ".join(shown[:-1]) + f" {word} " + shown[-1]
-
-
-def condition_text(
-    cond: c.AnyCondition, inst: Instrument, lang: str = "en", markup: Markup = PLAIN
-) -> str:
-    """A condition in words: ``at least 6 of the items of domain ric are unknown``."""
-    return _condition(cond, inst, _Words(lang, markup), nested=False)
-
-
-def _dimension(inst: Instrument, dimension: str | None) -> str:
-    name = dimension or inst.primary.id
-    return f" ({name})" if len(inst.dimensions) > 1 else ""
-
-
-def _condition(cond: c.AnyCondition, inst: Instrument, w: _Words, nested: bool) -> str:
-    if isinstance(cond, (c.AllOf, c.AnyOf)):
-        word = N_("and") if isinstance(cond, c.AllOf) else N_("or")
-        parts = cond.all if isinstance(cond, c.AllOf) else cond.any
-        joiner = f" {w.markup.strong(w(word))} "
-        text = joiner.join(_condition(part, inst, w, nested=True) for part in parts)
-        return f"({text})" if nested and len(parts) > 1 else text
-    if isinstance(cond, c.Not):
-        word = w.markup.strong(w(N_("not")))
-        return f"{word} ({_condition(cond.not_, inst, w, nested=False)})"
-    if isinstance(cond, c.ItemIs):
-        item = cond.item
-        return w(
-            N_("item %(item)s%(dimension)s is %(values)s"),
-            item=w.code(item.id),
-            dimension=_dimension(inst, item.dimension),
-            values=w.one_of(item.in_),
-        )
-    if isinstance(cond, c.Count):
-        count = cond.count
-        if count.domain is not None:
-            where = w(N_("the items of domain %(domain)s"), domain=w.code(count.domain))
-        elif count.items is not None:
-            where = w(N_("items %(items)s"), items=", ".join(w.code(i) for i in count.items))
-        else:
-            where = w(N_("all items"))
-        return w(
-            N_("at least %(count)s of %(items)s%(dimension)s are %(values)s"),
-            count=count.at_least,
-            items=where,
-            dimension=_dimension(inst, count.dimension),
-            values=w.one_of(count.in_),
-        )
-    if isinstance(cond, c.ScoreAtLeast):
-        return w(N_("total ≥ %(score)s"), score=_num(cond.score.at_least))
-    if isinstance(cond, c.LevelAtLeast):
-        return w(N_("level is %(level)s or higher"), level=w.code(cond.level.at_least))
-    if isinstance(cond, c.ContextIs):
-        test = cond.context
-        if test.at_least is not None:
-            return w(
-                N_("context %(field)s ≥ %(value)s"), field=w.code(test.id), value=test.at_least
-            )
-        if test.in_ is not None:
-            values = w.one_of(test.in_)
-        else:
-            equals = test.equals
-            values = w.code(("true" if equals else "false") if isinstance(equals, bool) else equals)
-        return w(N_("context %(field)s is %(values)s"), field=w.code(test.id), values=values)
-    judgement = cond.judgement
-    if judgement.at_least is not None:
-        return w(
-            N_("judgement %(judgement)s is %(level)s or higher"),
-            judgement=w.code(judgement.id),
-            level=w.code(judgement.at_least),
-        )
-    return w(
-        N_("judgement %(judgement)s is %(values)s"),
-        judgement=w.code(judgement.id),
-        values=w.one_of(judgement.in_ or ()),
-    )
-
-
 def describe(inst: Instrument, lang: str = "nb", catalogue: Catalogue | None = None) -> Description:
     """`inst` described in `lang` (``nb`` or ``en``); measure names come from `catalogue`
     (by default the catalogue the instrument uses)."""
@@ -197,7 +84,7 @@ def describe(inst: Instrument, lang: str = "nb", catalogue: Catalogue | None = N
         from ..definition.loading import catalogue_for
 
         catalogue = catalogue_for(inst)
-    w = _Words(lang, PLAIN)
+    w = Words(lang, PLAIN)
     applied = inst.overlay
     extra = f" + {applied.id} {applied.version}" if applied is not None else ""
     facts = " · ".join(
@@ -235,7 +122,7 @@ def describe(inst: Instrument, lang: str = "nb", catalogue: Catalogue | None = N
     return Description(lang, inst.title.get(lang), facts, paragraphs, tuple(tables), footnote)
 
 
-def _scales(inst: Instrument, w: _Words) -> Table:
+def _scales(inst: Instrument, w: Words) -> Table:
     rows = []
     for scale in inst.scales:
         values = []
@@ -243,14 +130,14 @@ def _scales(inst: Instrument, w: _Words) -> Table:
             if v.unknown:
                 extra = w(N_("unknown"))
             else:
-                extra = _num(v.points) if v.points is not None else "-"
+                extra = num(v.points) if v.points is not None else "-"
             values.append(f"{v.id}{_mark(v.verified)}: {v.label.get(w.lang)} ({extra})")
         rows.append((scale.id, scale.title.get(w.lang), "; ".join(values)))
     headers = (w(N_("Scale")), w(N_("Title")), w(N_("Values (points)")))
     return Table("scales", w(N_("Scales")), headers, tuple(rows))
 
 
-def _dimensions(inst: Instrument, w: _Words) -> Table:
+def _dimensions(inst: Instrument, w: Words) -> Table:
     rows = tuple(
         (
             f"{d.id}{_mark(d.verified)}",
@@ -264,7 +151,7 @@ def _dimensions(inst: Instrument, w: _Words) -> Table:
     return Table("dimensions", w(N_("Dimensions (the first takes a bare answer)")), headers, rows)
 
 
-def _domains(inst: Instrument, w: _Words) -> list[Table]:
+def _domains(inst: Instrument, w: Words) -> list[Table]:
     weighted = any(item.weight != 1 for item in inst.items)
     scaled = any(item.scale not in (None, inst.primary.scale) for item in inst.items)
     headers = (
@@ -291,7 +178,7 @@ def _domains(inst: Instrument, w: _Words) -> list[Table]:
             if scaled:
                 row.append(item.scale or inst.primary.scale)
             if weighted:
-                row.append(_num(item.weight))
+                row.append(num(item.weight))
             row.append(", ".join(notes))
             rows.append(tuple(row))
         title = f"{domain.title.get(w.lang)} ({domain.id})"
@@ -299,7 +186,7 @@ def _domains(inst: Instrument, w: _Words) -> list[Table]:
     return tables
 
 
-def _context(inst: Instrument, w: _Words) -> list[Table]:
+def _context(inst: Instrument, w: Words) -> list[Table]:
     if not inst.context:
         return []
     rows = []
@@ -314,7 +201,7 @@ def _context(inst: Instrument, w: _Words) -> list[Table]:
     return [Table("context", w(N_("Case facts")), headers, tuple(rows))]
 
 
-def _judgements(inst: Instrument, w: _Words) -> list[Table]:
+def _judgements(inst: Instrument, w: Words) -> list[Table]:
     if not inst.judgements:
         return []
     rows = tuple(
@@ -324,7 +211,7 @@ def _judgements(inst: Instrument, w: _Words) -> list[Table]:
     return [Table("judgements", w(N_("Judgements")), headers, rows)]
 
 
-def _levels(inst: Instrument, w: _Words) -> Table:
+def _levels(inst: Instrument, w: Words) -> Table:
     headers = (w(N_("Level")), w(N_("Title")), w(N_("When")))
     levels = inst.level_definitions
     notes: tuple[str, ...] = ()
@@ -350,11 +237,11 @@ def _levels(inst: Instrument, w: _Words) -> Table:
         start = lv.min_score if lv.min_score is not None else low
         following = levels[i + 1].min_score if i + 1 < len(levels) else None
         if following is None:
-            band = w(N_("score %(low)s to %(high)s"), low=_num(start), high=_num(high))
+            band = w(N_("score %(low)s to %(high)s"), low=num(start), high=num(high))
         elif whole:
-            band = w(N_("score %(low)s to %(high)s"), low=_num(start), high=_num(following - 1))
+            band = w(N_("score %(low)s to %(high)s"), low=num(start), high=num(following - 1))
         else:
-            band = w(N_("score %(low)s to below %(high)s"), low=_num(start), high=_num(following))
+            band = w(N_("score %(low)s to below %(high)s"), low=num(start), high=num(following))
         rows_list.append((f"{lv.id}{_mark(lv.verified)}", lv.title.get(w.lang), band))
     policy = inst.scoring.missing
     if policy is not None:
@@ -367,7 +254,7 @@ def _levels(inst: Instrument, w: _Words) -> Table:
     return Table("levels", w(N_("Levels")), headers, tuple(rows_list), notes=notes)
 
 
-def _escalations(inst: Instrument, w: _Words) -> list[Table]:
+def _escalations(inst: Instrument, w: Words) -> list[Table]:
     if not inst.escalations:
         return []
     rows = []
@@ -382,7 +269,7 @@ def _escalations(inst: Instrument, w: _Words) -> list[Table]:
     return [Table("escalations", title, headers, tuple(rows))]
 
 
-def _warnings(inst: Instrument, w: _Words) -> list[Table]:
+def _warnings(inst: Instrument, w: Words) -> list[Table]:
     if not inst.warning_rules:
         return []
     rows = []
@@ -397,7 +284,7 @@ def _warnings(inst: Instrument, w: _Words) -> list[Table]:
     return [Table("warnings", w(N_("Warnings")), headers, tuple(rows))]
 
 
-def _measures(inst: Instrument, w: _Words, catalogue: Catalogue) -> list[Table]:
+def _measures(inst: Instrument, w: Words, catalogue: Catalogue) -> list[Table]:
     if not inst.measure_rules:
         return []
     rows = []

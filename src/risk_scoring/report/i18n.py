@@ -52,6 +52,7 @@ PYTHON_SOURCES = (
     "render.py",
     "pdf.py",
     "describe.py",
+    "condition_words.py",
 )
 
 _lock = threading.Lock()
