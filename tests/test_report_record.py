@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import io
+import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -23,6 +24,7 @@ import pytest
 
 import risk_scoring as rs
 from risk_scoring.definition.record import (
+    Assessor,
     Consideration,
     Decision,
     DecisionKind,
@@ -31,7 +33,7 @@ from risk_scoring.definition.record import (
     Scenario,
     Strategy,
 )
-from risk_scoring.definition.result import Assessor, Disagreement, PlanEntry
+from risk_scoring.definition.result import Disagreement, PlanEntry
 from risk_scoring.report.record_view import css_string
 from risk_scoring.tooling.golden import case_files, read_case
 from tests.security_support import PAYLOADS
@@ -67,23 +69,6 @@ Text = Callable[[str], str]
 
 def _plain(name: str) -> str:
     return name
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class _Signed:
-    """An assessor with a name and a signing date, until `Assessor` has them."""
-
-    role: str
-    id: str | None = dataclasses.field(default=None, repr=False)
-    name: str | None = dataclasses.field(default=None, repr=False)
-    signed_on: str | None = None
-
-
-def _assessor(role: str, ident: str, name: str, signed_on: str | None) -> Any:
-    fields = {f.name for f in dataclasses.fields(Assessor)}
-    if {"name", "signed_on"} <= fields:
-        return Assessor(role, ident, name, signed_on)  # type: ignore[call-arg]
-    return _Signed(role, ident, name, signed_on)
 
 
 def _dims(inst: rs.Instrument) -> tuple[str, str, str | None]:
@@ -281,8 +266,8 @@ def record_result(
     )
     update: dict[str, Any] = {
         "assessors": [
-            _assessor("risk_analyst", "RA-12", text("ZqxNameAnalyst"), "2026-11-23"),
-            _assessor("clinician", "PS-3", text("ZqxNameClinician"), None),
+            Assessor("risk_analyst", "RA-12", text("ZqxNameAnalyst"), "2026-11-23"),
+            Assessor("clinician", "PS-3", text("ZqxNameClinician"), None),
         ],
         "high_risk_case": high_risk,
         "sources": [text("ZqxSourcePolice"), text("ZqxSourceInterview")],
@@ -324,13 +309,14 @@ def record_result(
 
 def golden_records(inst: rs.Instrument) -> list[tuple[str, rs.Result]]:
     """The instrument's golden cases that carry a full record (both raters' ratings and a
-    plan), assessed; until there are any, the fixture's record stands in for them."""
+    plan), assessed: the plan, disagreements and high_risk_case the engine derives."""
     found = []
     for path in case_files(inst):
         answers = read_case(path)[0]["answers"]
         if "raters" in answers and "management" in answers:
             found.append((path.stem, inst.assess(answers)))
-    return found or [("fixture", record_result(inst))]
+    assert found, f"{inst.id} has no full golden case record"
+    return found
 
 
 def render(result: rs.Result, fmt: str = "html", lang: str = "en") -> str:
@@ -451,6 +437,117 @@ def test_sentinels_stay_out_of_repr_and_errors(sara_record: rs.Result) -> None:
         *(repr(x) for x in sara_record.other_considerations),
     ):
         assert [s for s in SENTINELS if s in part] == []
+
+
+# --- the record as the engine derives it (the golden full cases) -------------------------
+
+
+def _golden_answers(stem: str) -> dict[str, Any]:
+    sara = rs.load_instrument("sara-v3")
+    path = next(p for p in case_files(sara) if p.stem == stem)
+    answers: dict[str, Any] = read_case(path)[0]["answers"]
+    return answers
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_golden_pair_who_disagree_shows_the_derived_record(fmt: str, lang: str) -> None:
+    """SARA-V3's full golden case: the pair disagree on N7, P7, P8's relevance and serious
+    harm; the engine derives the plan, the disagreements and high_risk_case."""
+    result = rs.assess("sara-v3", _golden_answers("40-record-full-pair-plan-review"))
+    assert result.high_risk_case is True
+    assert len(result.disagreements) == 4
+    assert {d.kind for d in result.disagreements} == {"item", "judgement"}
+    text = flat(shown(result, fmt, lang))
+    sara = rs.load_instrument("sara-v3")
+    for d in result.disagreements:
+        title = (
+            sara.item_by_id[d.id].title.get(lang)
+            if d.kind == "item"
+            else next(j for j in sara.judgements if j.id == d.id).title.get(lang)
+        )
+        assert title in text, d.id
+    catalogue = rs.load_catalogue()
+    statuses = {"en": "Undecided", "nb": "Ikke avgjort"}
+    for entry in result.plan:
+        assert catalogue.by_id[entry.measure].name.get(lang) in text, entry.measure
+    assert any(e.status == "undecided" for e in result.plan)
+    assert statuses[lang].lower() in text.lower()
+    for reason in (d.reason for d in result.management if d.reason):
+        assert flat(reason) in text
+    if fmt == "text":
+        text = text.replace("HØYRISIKOSAK", "Høyrisikosak").replace("HIGH-RISK", "High-risk")
+    assert [part for part in PARTS[lang] if part not in text] == []
+
+
+FREE_TEXT: dict[str, Callable[[Any, Text], Any]] = {
+    "assessors": lambda a, mark: [
+        {**x, "name": mark(f"ZqxName{i}"), "id": mark(f"ZqxId{i}")} for i, x in enumerate(a)
+    ],
+    "sources": lambda a, mark: [mark(f"ZqxSource{i}") for i, _ in enumerate(a)],
+    "other_considerations": lambda a, mark: [
+        {**x, "title": mark(f"ZqxTitle{i}"), "note": mark(f"ZqxNote{i}")} for i, x in enumerate(a)
+    ],
+    "scenarios": lambda a, mark: [
+        {
+            **x,
+            "description": mark(f"ZqxScenario{i}"),
+            "victims": mark(f"ZqxVictims{i}"),
+            "warning_signs": [mark(f"ZqxSign{i}")],
+        }
+        for i, x in enumerate(a)
+    ],
+    "management": lambda a, mark: [
+        {**x, "responsible": mark(f"ZqxResponsible{i}"), "reason": mark(f"ZqxReason{i}")}
+        for i, x in enumerate(a)
+    ],
+    "review": lambda a, mark: {**a, "triggers": [mark("ZqxTrigger")]},
+}
+"""Every free-text field of the record in the golden case, each a sentinel of its own."""
+
+
+def _marked(mark: Text) -> dict[str, Any]:
+    answers = _golden_answers("40-record-full-pair-plan-review")
+    for key, change in FREE_TEXT.items():
+        answers[key] = change(answers[key], mark)
+    return answers
+
+
+def test_sentinels_given_as_answers_show_in_every_report() -> None:
+    """Through assess, not a hand-built Result: each sentinel of the record's free text
+    shows in every format and language (the engine's errors, reprs and logs never show
+    them: tests/test_privacy.py)."""
+    result = rs.assess("sara-v3", _marked(_plain))
+    sentinels = set(re.findall(r"Zqx\w+", json.dumps(_marked(_plain))))
+    assert len(sentinels) > 20
+    assert [s for s in sentinels if s in repr(result)] == []
+    for lang in LANGS:
+        for fmt in FORMATS:
+            text = shown(result, fmt, lang)
+            assert sorted(s for s in sentinels if s not in text) == [], (fmt, lang)
+
+
+@pytest.mark.parametrize("fmt", ["html", "markdown"])
+def test_hostile_free_text_given_as_answers_is_escaped(fmt: str) -> None:
+    result = rs.assess("sara-v3", _marked(lambda name: f"{name} <b>x</b> *y* [l](http://e)"))
+    text = render(result, fmt, "nb")
+    assert "<b>x</b>" not in text
+    if fmt == "markdown":
+        assert "](http" not in text
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_prioritization_moderate_with_imminent_violence_high_says_hoyrisikosak(
+    fmt: str,
+) -> None:
+    result = rs.assess("sara-v3", _golden_answers("41-record-high-risk-prioritization-moderate"))
+    assert (result.judgements["case_prioritization"], result.judgements["imminent_violence"]) == (
+        "moderate",
+        "high",
+    )
+    assert result.high_risk_case is True
+    nb = shown(result, fmt, "nb")
+    assert "HØYRISIKOSAK" in nb or "Høyrisikosak" in nb
 
 
 # --- the parts, one by one ---------------------------------------------------------------

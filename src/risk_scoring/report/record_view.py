@@ -291,9 +291,9 @@ def build_record(
         signatories = tuple(
             SignatoryView(
                 role=_role(r, a.role, line),
-                name=line(name) if (name := getattr(a, "name", None)) else None,
+                name=line(a.name) if a.name else None,
                 id=line(a.id) if a.id else None,
-                signed_on=date_text(getattr(a, "signed_on", None), t, line),
+                signed_on=date_text(a.signed_on, t, line),
             )
             for a in people
         )
