@@ -126,21 +126,26 @@ def _canonical_digest(content: dict[str, object]) -> str:
 
 
 @pytest.mark.parametrize("ident", ["dash", "odara", "danger-assessment", "lethality-screen"])
-def test_a_definition_without_high_risk_keeps_the_digest_it_had_before_the_key(
+def test_a_definition_without_the_newer_keys_keeps_the_digest_it_had_before_them(
     ident: str,
 ) -> None:
-    # scoring.high_risk came with the SPJ case record; results stored before it still
-    # find an instrument that does not use it, so its digest leaves the unset key out.
+    # scoring.high_risk came with the SPJ case record and a dimension's window with its
+    # report sections; results stored before them still find an instrument that uses
+    # neither, so its digest leaves the unset keys out.
     inst = rs.load_instrument(ident)
     content = inst.model_dump(mode="json", by_alias=True)
     assert content["scoring"].pop("high_risk") is None
+    for dimension in content["dimensions"]:
+        assert dimension.pop("window") is None
     assert inst.digest == _canonical_digest(content)
 
 
-def test_a_declared_high_risk_counts_in_the_digest() -> None:
+def test_a_declared_high_risk_and_windows_count_in_the_digest() -> None:
     inst = rs.load_instrument("sara-v3")
     content = inst.model_dump(mode="json", by_alias=True)
     assert content["scoring"]["high_risk"] is not None
+    unset = [d.pop("window") for d in content["dimensions"] if d["window"] is None]
+    assert len(unset) == 1 < len(content["dimensions"])  # relevance has none
     assert inst.digest == _canonical_digest(content)
 
 

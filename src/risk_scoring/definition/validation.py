@@ -143,8 +143,9 @@ def sorted_problems(problems: list[Problem]) -> list[Problem]:
 
 # Optional keys added to the definition format after digests were published, left out of
 # the canonical JSON while unset (None): a definition that does not use one keeps its
-# digest, so results stored before the key existed still find their instrument.
-_UNSET_LEFT_OUT = (("scoring", "high_risk"),)
+# digest, so results stored before the key existed still find their instrument. A parent
+# that is a list (the dimensions) has the key left out of each of its entries.
+_UNSET_LEFT_OUT = (("scoring", "high_risk"), ("dimensions", "window"))
 
 
 def digest(model: BaseModel) -> str:
@@ -153,7 +154,8 @@ def digest(model: BaseModel) -> str:
     content = model.model_dump(mode="json", by_alias=True)
     for parent, key in _UNSET_LEFT_OUT:
         part = content.get(parent)
-        if isinstance(part, dict) and key in part and part[key] is None:
-            del part[key]
+        for entry in part if isinstance(part, list) else [part]:
+            if isinstance(entry, dict) and key in entry and entry[key] is None:
+                del entry[key]
     canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
