@@ -159,7 +159,8 @@ class ResultError(_ProblemsError, ValueError):
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         problems = tuple(problems)
-        super().__init__(problems, f"{len(problems)} problems in the result data")
+        noun = "problem" if len(problems) == 1 else "problems"
+        super().__init__(problems, f"{len(problems)} {noun} in the result data")
 
 
 class ReportError(RiskScoringError):

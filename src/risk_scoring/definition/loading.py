@@ -119,6 +119,19 @@ def load_instrument(ref: str | os.PathLike[str]) -> Instrument:
     return inst
 
 
+def builtin_with_digest(ident: str, digest: str) -> Instrument | None:
+    """The built-in instrument `ident` if its content digest is `digest`, else None (an
+    id that is not a built-in one, or another version of the definition). Never reads a
+    file that is not a built-in definition."""
+    if not _ID.fullmatch(ident):
+        return None
+    try:
+        inst = load_instrument(ident)
+    except InstrumentError:
+        return None
+    return inst if inst.digest == digest else None
+
+
 def load_catalogue(path: str | os.PathLike[str] | None = None) -> Catalogue:
     """The measures catalogue: the built-in one, or the file at `path`."""
     target = _path(path) if path is not None else builtin_dir() / CATALOGUE_FILE

@@ -13,6 +13,7 @@ import os
 import re
 
 from ..errors import InstrumentError, Problem, RiskScoringError, _ProblemsError
+from .fit import misfits
 from .instrument import Instrument
 from .loading import load_instrument
 from .result import Provenance, Result
@@ -53,7 +54,7 @@ def instrument_of(
                 f"built-in definition (digest {inst.digest[:12]}); pass instrument= the "
                 "definition it was computed with",
             )
-        return inst
+        return _fitting(result, inst, error)
     inst = instrument if isinstance(instrument, Instrument) else _load(instrument, error)
     if not provenance.matches(inst):
         raise _error(
@@ -61,7 +62,27 @@ def instrument_of(
             f"instrument= is {_described(inst)}, but the result was computed with "
             f"{provenance.describe()}",
         )
-    return inst
+    return _fitting(result, inst, error)
+
+
+def _fitting(result: Result, inst: Instrument, error: type[RiskScoringError]) -> Instrument:
+    """`inst`, if every value of `result` is one it allows (`fit.misfits`); else `error`
+    listing them (a stored result may have been edited after its digest was taken)."""
+    found = misfits(result, inst)
+    if not found:
+        return inst
+    raise fit_error(error, inst, found)
+
+
+def fit_error(
+    error: type[RiskScoringError], inst: Instrument, found: list[Problem]
+) -> RiskScoringError:
+    """`error` saying the result does not fit `inst`, with every problem `misfits` found."""
+    head = f"the result does not fit {inst.id} {inst.version}"
+    if issubclass(error, _ProblemsError):
+        problems = [Problem(p.path, f"{head}: {p.message}", code=p.code) for p in found]
+        return error(problems)  # type: ignore[call-arg]
+    return error(f"{head}: " + "; ".join(str(p) for p in found[:10]))
 
 
 def _described(inst: Instrument) -> str:

@@ -25,6 +25,7 @@ from pydantic import (
 from pydantic_core import core_schema
 
 from ..errors import Problem, ResultError
+from .bounds import Count, Date, Line, Score, Text, Whole
 from .evidence import (
     EvidenceText,
     MissingEvidence,
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
     from .instrument import Instrument
 
 ContextValue = bool | int | str | None
+_StoredContextValue = bool | Whole | Text | None
 
 
 class _Frozen(BaseModel):
@@ -148,10 +150,10 @@ class DomainSummary:
     """
 
     domain: str
-    items: int
-    counts: dict[str, int]
-    points: float
-    omitted: int
+    items: Count
+    counts: dict[str, Count]
+    points: Score
+    omitted: Count
     high_relevance: tuple[str, ...] = ()
 
 
@@ -350,24 +352,24 @@ class Result(_Frozen):
     instrument: str
     kind: Kind
     level: str | None
-    score: float | None
+    score: Score | None
     score_is_research_only: bool
     complete: bool
     missing: list[str]
     measures: list[RecommendedMeasure]
-    warnings: list[str]
+    warnings: list[Text]
     domains: list[DomainSummary]
     trace: list[Annotated[Step, BeforeValidator(_upgrade_step)]]
     provenance: Provenance
     ratings: dict[str, dict[str, str]]
-    notes: dict[str, str] = Field(repr=False)
-    context: dict[str, ContextValue] = Field(repr=False)
+    notes: dict[str, Text] = Field(repr=False)
+    context: dict[str, _StoredContextValue] = Field(repr=False)
     judgements: dict[str, str]
-    judgement_texts: dict[str, str] = Field(repr=False)
-    justification: str | None = Field(repr=False)
+    judgement_texts: dict[str, Text] = Field(repr=False)
+    justification: Text | None = Field(repr=False)
     assessors: list[Assessor]
-    assessed_on: str | None
-    case_ref: str | None = Field(repr=False)
+    assessed_on: Date | None
+    case_ref: Line | None = Field(repr=False)
     # The SPJ case record (SPEC §2); every part is optional in the answers.
     high_risk_case: bool | None = None
     sources: list[str] = Field(default_factory=list, repr=False)
@@ -404,9 +406,13 @@ class Result(_Frozen):
     ) -> Result:
         """Read a Result from its JSON; raises `ResultError` (never pydantic's) if invalid."""
         try:
-            return super().model_validate_json(json_data, strict=strict, context=context)
+            result = super().model_validate_json(json_data, strict=strict, context=context)
         except ValidationError as exc:
             problems = _problems(exc)
+        else:
+            problems = _misfits(result)
+            if not problems:
+                return result
         # Raised outside the handler: pydantic's error quotes the input, and would
         # otherwise travel along as __context__.
         raise ResultError(problems)
@@ -425,11 +431,15 @@ class Result(_Frozen):
     ) -> Result:
         """Read a Result from plain data; raises `ResultError` (never pydantic's) if invalid."""
         try:
-            return super().model_validate(
+            result = super().model_validate(
                 obj, strict=strict, from_attributes=from_attributes, context=context
             )
         except ValidationError as exc:
             problems = _problems(exc)
+        else:
+            problems = _misfits(result)
+            if not problems:
+                return result
         raise ResultError(problems)
 
     @classmethod
@@ -456,6 +466,16 @@ def _part(part: object) -> str:
     if isinstance(part, str) and not _CODE.fullmatch(part):
         return f"<text of {len(part)} characters>"
     return str(part)
+
+
+def _misfits(result: Result) -> list[Problem]:
+    """What in `result` its definition does not allow, when that definition is the
+    built-in one with the result's digest (any other, the consumer given it checks)."""
+    from .fit import misfits
+    from .loading import builtin_with_digest
+
+    inst = builtin_with_digest(result.instrument, result.provenance.digest)
+    return [] if inst is None else misfits(result, inst)
 
 
 def _problems(exc: ValidationError) -> list[Problem]:

@@ -35,7 +35,9 @@ from .checks import (
     assessors,
     check_context,
     check_date,
+    check_line,
     check_text,
+    key_is,
     key_shown,
     missing_item,
     unknown,
@@ -231,7 +233,7 @@ def item_rating(
             notes[item.id] = text
     if seen != len(given):
         dims = ", ".join(repr(d) for d in [*item.allowed, "note"])
-        extra = [k for k, v in given.items() if k not in item.allowed and k != "note"]
+        extra = [k for k in given if k not in item.allowed and not key_is(k, "note")]
         extra = [k for k in extra if given[k] is not None]
         for key in extra[:MAX_LISTED]:
             message = f"unknown dimension; expected one of {dims}"

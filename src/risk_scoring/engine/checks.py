@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from ..definition.bounds import CONTROL, MAX_INT, MAX_TEXT, ONE_LINE, is_date
 from ..definition.instrument import ContextField
 from ..errors import Problem
 
@@ -42,11 +43,8 @@ __all__ = [
     "value_problem",
 ]
 
-MAX_TEXT = 20_000
 MAX_ASSESSORS = 2
-MAX_INT = 2**53 - 1
 MAX_LISTED = 20
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _CODE = re.compile(r"[A-Za-z0-9_.+-]{1,24}")
 
 
@@ -92,6 +90,12 @@ def key_shown(key: object) -> str:
     if isinstance(key, str):
         return key if _CODE.fullmatch(key) else f"<text of {len(key)} characters>"
     return repr(key) if _number(key) else f"<{type(key).__name__}>"
+
+
+def key_is(key: object, *names: str) -> bool:
+    """Whether `key` is one of `names`, asking only a str (``pd.NA == "role"`` is NA,
+    whose truth value raises)."""
+    return isinstance(key, str) and key in names
 
 
 def unknown(
@@ -172,12 +176,8 @@ def check_date(path: str, value: object, problems: list[Problem]) -> str | None:
         return None
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value.isoformat()
-    # fromisoformat alone would also take 20261122 and week dates on Python 3.11+.
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
-        try:
-            return dt.date.fromisoformat(value).isoformat()
-        except ValueError:
-            pass
+    if isinstance(value, str) and is_date(value):
+        return value if type(value) is str else str.__str__(value)
     problems.append(Problem(path, "must be a date written YYYY-MM-DD", code="bad_date"))
     return None
 
@@ -237,10 +237,7 @@ def check_context(
 
 # Line breaks and other C0/C1 controls, the Unicode line and paragraph separators, and
 # the bidirectional-text controls that can reorder what a reader sees.
-_NOT_ONE_LINE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
-)
-ONE_LINE = "must be a single line: no line breaks, control or bidirectional-text characters"
+_NOT_ONE_LINE = CONTROL  # one definition, shared with stored results (bounds.Line)
 ASSESSOR_KEYS = ("role", "id", "name", "signed_on")
 
 
@@ -278,7 +275,7 @@ def assessors(raw: object, problems: list[Problem]) -> list[dict[str, str]]:
             message = "must be a mapping with a 'role' (text)"
             problems.append(Problem(path, message, code="bad_assessor"))
             continue
-        extra = sorted(key_shown(k) for k in person if k not in ASSESSOR_KEYS)
+        extra = sorted(key_shown(k) for k in person if not key_is(k, *ASSESSOR_KEYS))
         if extra:
             wanted = ", ".join(repr(k) for k in ASSESSOR_KEYS)
             message = f"unknown keys {extra[:MAX_LISTED]}; expected {wanted}"
