@@ -127,9 +127,15 @@ def _kappa(pairs: Sequence[tuple[int, int]], categories: list[str], weights: Wei
     )
 
 
+def _kind(value: object) -> str:
+    return type(value).__name__
+
+
 def _by_case(results: Iterable[Result], side: str) -> dict[str, Result]:
     out: dict[str, Result] = {}
     unnamed = 0
+    if isinstance(results, (str, bytes, Result)) or not isinstance(results, Iterable):
+        raise ComparisonError(f"results_{side} must be a list of Results, not a {_kind(results)}")
     for result in results:
         if not isinstance(result, Result):
             raise ComparisonError(f"results_{side} must hold Results, not {type(result).__name__}")

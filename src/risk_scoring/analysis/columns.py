@@ -187,7 +187,10 @@ def factorize(series: pd.Series[Any]) -> tuple[NDArray[Any], list[Any]]:
     elif series.dtype == bool or (series.dtype.kind in "iu" and len(series)):
         return _small(series.to_numpy())
     else:
-        codes, found = pd.factorize(series, use_na_sentinel=True)
+        try:
+            codes, found = pd.factorize(series, use_na_sentinel=True)
+        except TypeError:  # an unhashable cell (a list, a dict): the checks refuse it
+            return _typed(series)
         uniques = list(found)
         if series.dtype == object and any(_ambiguous(u) for u in uniques):
             return _typed(series)
@@ -224,16 +227,27 @@ def _ambiguous(value: object) -> bool:
 
 
 def _typed(series: pd.Series[Any]) -> tuple[NDArray[Any], list[Any]]:
-    """`factorize`, telling values of different types apart (a slower, exact path)."""
+    """`factorize`, telling values of different types apart, and taking cells that
+    cannot be hashed (each its own value, for the checks to refuse): a slower, exact path."""
     import numpy as np
-    import pandas as pd
 
     missing = series.isna().to_numpy()
-    cells = [(v.__class__, v) for v, gone in zip(series.tolist(), missing, strict=True) if not gone]
-    found, uniques = pd.factorize(pd.Series(cells, dtype=object))
     codes = np.full(len(series), -1, dtype=np.intp)
-    codes[~missing] = found
-    return codes, [plain(value) for _cls, value in uniques]
+    seen: dict[tuple[type, Any], int] = {}
+    uniques: list[Any] = []
+    for i, value in enumerate(series.tolist()):
+        if missing[i]:
+            continue
+        key: tuple[type, Any] = (value.__class__, value)
+        try:
+            code = seen.setdefault(key, len(uniques))
+        except TypeError:
+            key, code = (value.__class__, id(value)), len(uniques)
+            seen[key] = code
+        if code == len(uniques):
+            uniques.append(value)
+        codes[i] = code
+    return codes, [plain(value) for value in uniques]
 
 
 def recode(table: Sequence[int], codes: NDArray[Any]) -> NDArray[Any]:
@@ -341,6 +355,15 @@ def finish(columns: dict[str, Any], index: Any, order: Sequence[str]) -> pd.Data
     return frame
 
 
+def mark_personal(frame: pd.DataFrame, plan: Plan, lay: Layout) -> pd.DataFrame:
+    """`frame`, with the names of its columns that hold free text (personal data: the
+    case reference, text context fields) in ``frame.attrs["personal_data"]``, in column
+    order, so an export can drop them: ``frame.drop(columns=frame.attrs["personal_data"])``."""
+    text = {n for n, f in lay.context.items() if plan.context[f].type == "text"}
+    frame.attrs["personal_data"] = [c for c in frame.columns if c == "case_ref" or c in text]
+    return frame
+
+
 def blank(columns: dict[str, Any], i: int, problems: tuple[str, ...]) -> None:
     """Make row `i` a refused row: no level, no score, nothing recommended."""
     import numpy as np
@@ -358,6 +381,8 @@ def blank(columns: dict[str, Any], i: int, problems: tuple[str, ...]) -> None:
             column[i] = problems
         elif name == "complete":
             column[i] = False
+        elif column.dtype == object:  # a context column of to_frame(items=True): bool, text
+            column[i] = None
         else:
             if column.dtype != np.float64:
                 columns[name] = column = column.astype(np.float64)

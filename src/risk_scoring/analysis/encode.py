@@ -12,8 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
+from ..definition.bounds import CONTROL
 from ..engine.answers import item_rating, scale_value
-from ..engine.checks import BAD, MAX_TEXT, check_context, check_date, check_text, value_problem
+from ..engine.checks import (
+    BAD,
+    MAX_TEXT,
+    check_context,
+    check_date,
+    check_line,
+    check_text,
+    value_problem,
+)
 from ..engine.plan import ItemPlan, Plan
 from ..errors import Problem
 from .columns import META, Column, Layout, as_int, column_name, factorize, recode, spread
@@ -48,10 +57,13 @@ class Encoded:
 
 
 class Problems:
-    """Collects per-column problems, each naming some of the rows it affects."""
+    """Collects per-column problems, each naming some of the rows it affects.
 
-    def __init__(self, index: pd.Index[Any]) -> None:
-        self.index = index
+    Rows are named by position (0 for the first), never by index label: a frame indexed
+    by case reference would otherwise put a name and birth date in the message.
+    """
+
+    def __init__(self) -> None:
         self.found: list[Problem] = []
 
     def add_rows(self, column: str, problem: Problem, rows: BoolArray) -> None:
@@ -66,7 +78,7 @@ class Problems:
         import numpy as np
 
         where = np.flatnonzero(rows)
-        shown = ", ".join(str(label) for label in self.index[where[:5]].tolist())
+        shown = ", ".join(str(position) for position in where[:5].tolist())
         more = f" and {len(where) - 5} more" if len(where) > 5 else ""
         noun = "row" if len(where) == 1 else "rows"
         message = f"{noun} {shown}{more}: {problem.message}"
@@ -220,11 +232,20 @@ def _patterns(present: list[BoolArray], n: int) -> list[tuple[tuple[bool, ...], 
     return out
 
 
+_META_CHECKS = {"case_ref": check_line, "assessed_on": check_date, "justification": check_text}
+
+
+def _arrow_strings(series: pd.Series[Any]) -> bool:
+    import pandas as pd
+
+    dtype = series.dtype
+    return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
+
+
 def _meta(
     df: pd.DataFrame, names: set[str], n: int, problems: Problems, bad: BoolArray
 ) -> tuple[dict[str, ObjArray], BoolArray]:
     import numpy as np
-    import pandas as pd
 
     meta: dict[str, ObjArray] = {}
     justified = np.zeros(n, dtype=bool)
@@ -233,11 +254,13 @@ def _meta(
             meta[name] = np.full(n, None, dtype=object)
             continue
         series = df[name]
-        if name != "assessed_on" and isinstance(series.dtype, pd.StringDtype):
-            # Strings of a string column are valid Unicode; if none is too long, every
-            # one is text `check_text` keeps as it is.
+        if name != "assessed_on" and _arrow_strings(series):
+            # Strings of an Arrow string column are valid Unicode (Arrow refuses lone
+            # surrogates); if none is too long, and a case reference has no control
+            # character, every one is text the checks keep as it is.
             length = series.str.len()
-            if not (length > MAX_TEXT).any():
+            one_line = name != "case_ref" or not series.str.contains(CONTROL.pattern).any()
+            if one_line and not (length > MAX_TEXT).any():
                 meta[name] = cast(Any, series).to_numpy(dtype=object, na_value=None)
                 if name == "justification":
                     justified = (length > 0).fillna(False).to_numpy(dtype=bool)
@@ -246,7 +269,7 @@ def _meta(
         cells: list[Any] = []
         for j, value in enumerate(uniques):
             found: list[Problem] = []
-            check = check_date if name == "assessed_on" else check_text
+            check = _META_CHECKS[name]
             kept = check(name, value, found)
             if found:
                 rows = raw == j

@@ -81,6 +81,7 @@ from .columns import (
     finish,
     instrument as _instrument,
     layout,
+    mark_personal,
     object_array,
     plain,
     require_pandas,
@@ -259,7 +260,7 @@ def score_frame(
     structural = _check_columns(plan, lay, df, keep, on_error)
     if structural:
         raise AnswerError(structural, inst.id)
-    problems = Problems(df.index)
+    problems = Problems()
     enc = encode(plan, lay, df, problems)
     # The cells' checks are the validator's own; rows they refuse are checked again as
     # `assess` checks them, so a frame refuses exactly what `assess` refuses.
@@ -286,7 +287,7 @@ def score_frame(
     out = finish(columns, df.index, lay.output)
     if keep:
         out = pd.concat([df[list(keep)], out], axis=1)
-    return out
+    return mark_personal(out, plan, lay)
 
 
 def score_partition(
@@ -310,8 +311,9 @@ def _check_columns(
     known = list(lay.answers)
     names = [str(c) for c in df.columns]
     problems = []
-    if isinstance(keep, str):
-        message = "must be a list of column names, not one string"
+    if isinstance(keep, str) or not isinstance(keep, Iterable):
+        what = "one string" if isinstance(keep, str) else f"a {type(keep).__name__}"
+        message = f"must be a list of column names, not {what}"
         problems.append(Problem("keep", message, code="bad_argument"))
         keep = ()
     for name in sorted({c for c in names if names.count(c) > 1}):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from ..definition.fit import misfits
 from ..definition.instrument import Instrument
 from ..definition.lookup import instrument_of
 from ..definition.result import Result
@@ -21,6 +22,7 @@ from .columns import (
     finish,
     instrument,
     layout,
+    mark_personal,
     object_array,
     require_pandas,
 )
@@ -93,8 +95,10 @@ def to_frame(
     become rows with no level and their problems in a `problems` column. All results
     must come from one instrument: `instrument`, or the built-in one with their id.
     ``items=True`` adds the answers as well (item, ``context.*`` and level
-    ``judgements.*`` columns, named as `score_frame` reads them); free text is never
-    included.
+    ``judgements.*`` columns, named as `score_frame` reads them). Notes, the
+    justification and text judgements are never included; the columns that hold free
+    text (`case_ref`, and text context fields with ``items=True``) are listed in
+    ``frame.attrs["personal_data"]``, so an export can drop them.
 
     For spj instruments (or with ``record=True``) the SPJ case record's columns follow
     the result columns: `high_risk_case`, the plan's counts by status and by strategy,
@@ -110,6 +114,9 @@ def to_frame(
     pending = 0
     problems: list[tuple[str, ...]] = []
     records: list[dict[str, Any] | None] = []
+    if isinstance(results, (str, bytes, Result)) or not isinstance(results, Iterable):
+        message = f"expected Results (a list or an iterable), not a {type(results).__name__}"
+        raise AnswerError([Problem("results", message, code="bad_argument")])
     for i, given in enumerate(results):
         if isinstance(given, RowError):
             problems.append(tuple(str(p) for p in given.problems))
@@ -132,20 +139,14 @@ def to_frame(
         if columns is None or plan is None or lay is None:
             plan = plan_of(inst)
             lay = layout(plan)
-            names = [*lay.output, *(_answer_names(lay) if items else ())]
+            names = [*lay.output, *(_answer_names(plan, lay) if items else ())]
             columns = {name: [_ERROR] * pending for name in names}
         try:
             row = values(plan, lay, given)
+            if items:
+                row.update(_answer_values(plan, lay, given))
         except (KeyError, ValueError):
-            message = (
-                f"does not fit {inst.id} {inst.version}: pass instrument= the definition "
-                "it was computed with"
-            )
-            raise AnswerError(
-                [Problem(f"results.{i}", message, code="bad_argument")], inst.id
-            ) from None
-        if items:
-            row.update(_answer_values(plan, lay, given))
+            raise _misfit(inst, given, i) from None
         for name, column in columns.items():
             column.append(row[name])
         problems.append(())
@@ -160,7 +161,7 @@ def to_frame(
             return frame
         plan = plan_of(inst)
         lay = layout(plan)
-        names = [*lay.output, *(_answer_names(lay) if items else ())]
+        names = [*lay.output, *(_answer_names(plan, lay) if items else ())]
         columns = {name: [_ERROR] * pending for name in names}
     arrays = _arrays(plan, lay, columns)
     if any(problems):
@@ -171,7 +172,22 @@ def to_frame(
     frame = finish(arrays, pd.RangeIndex(len(problems)), list(arrays))
     if inst.kind == "spj" if record is None else record:
         insert_record_columns(frame, len(lay.output), records)
-    return frame
+    return mark_personal(frame, plan, lay)
+
+
+def _misfit(inst: Instrument, result: Result, i: int) -> AnswerError:
+    """Why `result` (the `i`-th) cannot be a row of `inst`'s frame: each value the
+    definition does not allow (`fit.misfits`), or else that it is another definition."""
+    found = misfits(result, inst)
+    if found:
+        head = f"does not fit {inst.id} {inst.version}"
+        problems = [Problem(f"results.{i}.{p.path}", f"{head}: {p.message}") for p in found]
+        return AnswerError(problems, inst.id)
+    message = (
+        f"does not fit {inst.id} {inst.version}: pass instrument= the definition "
+        "it was computed with"
+    )
+    return AnswerError([Problem(f"results.{i}", message, code="bad_argument")], inst.id)
 
 
 def _instrument(ref: Instrument | str) -> Instrument:
@@ -182,8 +198,11 @@ def _instrument_of(result: Result) -> Instrument:
     return instrument_of(result, error=AnswerError)
 
 
-def _answer_names(lay: Layout) -> list[str]:
-    return [*lay.items, *lay.context, *lay.judgements]
+def _answer_names(plan: Plan, lay: Layout) -> list[str]:
+    """The answer columns of ``items=True``: items, context and level judgements (a text
+    judgement is free text, and never included)."""
+    level = [n for n, j in lay.judgements.items() if plan.judgements[j] == "level"]
+    return [*lay.items, *lay.context, *level]
 
 
 def _answer_values(plan: Plan, lay: Layout, result: Result) -> dict[str, Any]:

@@ -33,6 +33,9 @@ def assess(instrument: Instrument | str, answers: Mapping[str, Any]) -> Result:
     'high'
     """
     inst = load_instrument(instrument) if isinstance(instrument, str) else instrument
+    if not isinstance(inst, Instrument):
+        message = f"expected an Instrument or a built-in id, not a {type(inst).__name__}"
+        raise AnswerError([Problem("instrument", message, code="bad_argument")])
     plan = plan_of(inst)
     problems: list[Problem] = []
     record = validate_record(plan, answers, problems) if isinstance(answers, Mapping) else EMPTY
