@@ -169,6 +169,8 @@ def test_argument_mistakes_raise_our_errors() -> None:
     result = rs.assess("dash", {"items": NO, "case_ref": "X1"})
     with pytest.raises(rs.RiskScoringError):
         rs.assess(None, {"items": NO})  # type: ignore[arg-type]
+    with pytest.raises(rs.AnswerError):
+        list(rs.assess_many("dash", 5))  # type: ignore[call-overload]
     with pytest.raises(rs.RiskScoringError):
         rs.agreement(5, [result])  # type: ignore[arg-type]
     with pytest.raises(rs.RiskScoringError):

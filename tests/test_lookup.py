@@ -71,5 +71,8 @@ def test_a_results_instrument_is_looked_up_only_as_a_built_in_id(
 ) -> None:
     data = dash_result.model_dump(mode="json")
     data["instrument"] = "../../etc/passwd.yaml"
+    with pytest.raises(rs.ResultError, match="instrument"):  # not an id: refused on reading
+        rs.Result.model_validate(data)
+    built = dash_result.model_copy(update={"instrument": "../../etc/passwd.yaml"})
     with pytest.raises(rs.ReportError, match="not a built-in instrument id"):
-        instrument_of(rs.Result.model_validate(data), error=rs.ReportError)
+        instrument_of(built, error=rs.ReportError)

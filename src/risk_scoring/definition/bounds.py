@@ -26,6 +26,9 @@ __all__ = [
     "ONE_LINE",
     "Count",
     "Date",
+    "Digest",
+    "Id",
+    "InstrumentId",
     "Line",
     "Score",
     "Text",
@@ -94,6 +97,13 @@ Date = Annotated[str, AfterValidator(_date)]
 Count = Annotated[int, Field(ge=0, le=MAX_INT)]
 Whole = Annotated[int, Field(ge=-MAX_INT, le=MAX_INT)]
 Score = Annotated[float, Field(allow_inf_nan=False, ge=-MAX_SCORE, le=MAX_SCORE)]
+Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+"""An id from a definition (an item, a dimension, a scale value, a level, a judgement, a
+context field, a domain, a measure), as definitions write them: never free text, so a
+stored result cannot carry a name as a key of `notes` or as its level."""
+InstrumentId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
+"""An instrument's id, as definitions write it (so an error may show it)."""
+Digest = Annotated[str, Field(pattern=r"^[0-9a-f]{1,128}$")]
 
 _CODE = re.compile(r"[A-Za-z0-9_.+-]{1,24}")
 

@@ -41,21 +41,19 @@ def misfits(result: Result, inst: Instrument) -> list[Problem]:
     levels = inst.levels
     if result.level is not None and result.level not in levels:
         add("level", f"not a level of {inst.id}; {_expected(levels)}")
-    items = inst.item_by_id
-    dims = {d.id: d for d in inst.dimensions}
+    scales = _scales(inst)
     for ident, rating in result.ratings.items():
-        item = items.get(ident)
+        item = scales.get(ident)
         if item is None:
             add(f"ratings.{shown_key(ident)}", f"not an item of {inst.id}")
             continue
         for dim, value in rating.items():
-            path = f"ratings.{ident}.{shown_key(dim)}"
-            if dim not in dims:
-                add(path, f"not a dimension of {inst.id}; {_expected(dims)}")
-                continue
-            allowed = [v.id for v in inst.scale_for(item, dims[dim]).values]
-            if value not in allowed:
-                add(path, f"not a value of its scale; {_expected(allowed)}")
+            allowed = item.get(dim)
+            if allowed is None:
+                path = f"ratings.{ident}.{shown_key(dim)}"
+                add(path, f"not a dimension of {inst.id}; {_expected(item)}")
+            elif value not in allowed:
+                add(f"ratings.{ident}.{dim}", f"not a value of its scale; {_expected(allowed)}")
     kinds = {j.id: j.type for j in inst.judgements}
     for ident in result.judgements:
         if kinds.get(ident) != "level":
@@ -70,6 +68,28 @@ def misfits(result: Result, inst: Instrument) -> list[Problem]:
     given = [d.domain for d in result.domains]
     if sorted(given) != sorted(domains):
         add("domains", f"not the domains of {inst.id}; expected {', '.join(map(repr, domains))}")
+    return found
+
+
+_SCALES: dict[tuple[str, str], dict[str, dict[str, frozenset[str]]]] = {}
+
+
+def _scales(inst: Instrument) -> dict[str, dict[str, frozenset[str]]]:
+    """Item → dimension → the values its scale allows, made once per definition (a stored
+    result is checked at every read)."""
+    key = (inst.id, inst.digest)
+    found = _SCALES.get(key)
+    if found is None:
+        found = {
+            item.id: {
+                d.id: frozenset(v.id for v in inst.scale_for(item, d).values)
+                for d in inst.dimensions
+            }
+            for item in inst.items
+        }
+        if len(_SCALES) > 256:
+            _SCALES.clear()
+        _SCALES[key] = found
     return found
 
 

@@ -25,7 +25,17 @@ from pydantic import (
 from pydantic_core import core_schema
 
 from ..errors import Problem, ResultError
-from .bounds import Count, Date, Line, Score, Text, Whole
+from .bounds import (
+    Count,
+    Date,
+    Digest,
+    Id,
+    InstrumentId,
+    Line,
+    Score,
+    Text,
+    Whole,
+)
 from .evidence import (
     EvidenceText,
     MissingEvidence,
@@ -134,7 +144,7 @@ class Reason:
 class RecommendedMeasure:
     """A measure from the catalogue, at its most urgent priority, with every reason."""
 
-    id: str
+    id: Id
     priority: Priority
     reasons: list[Reason]
 
@@ -149,9 +159,9 @@ class DomainSummary:
     relevance ``high``); it is empty for instruments without that dimension.
     """
 
-    domain: str
+    domain: Id
     items: Count
-    counts: dict[str, Count]
+    counts: dict[Id, Count]
     points: Score
     omitted: Count
     high_relevance: tuple[str, ...] = ()
@@ -265,9 +275,9 @@ class Provenance:
     its own digest, or is None (and absent from the JSON) without one.
     """
 
-    instrument: str
+    instrument: InstrumentId
     version: str
-    digest: str
+    digest: Digest
     library: str
     overlay: OverlayProvenance | None = None
 
@@ -349,23 +359,23 @@ class Disagreement:
 class Result(_Frozen):
     """The outcome of one assessment on one instrument."""
 
-    instrument: str
+    instrument: InstrumentId
     kind: Kind
-    level: str | None
+    level: Id | None
     score: Score | None
     score_is_research_only: bool
     complete: bool
-    missing: list[str]
+    missing: list[Id]
     measures: list[RecommendedMeasure]
     warnings: list[Text]
     domains: list[DomainSummary]
     trace: list[Annotated[Step, BeforeValidator(_upgrade_step)]]
     provenance: Provenance
-    ratings: dict[str, dict[str, str]]
-    notes: dict[str, Text] = Field(repr=False)
-    context: dict[str, _StoredContextValue] = Field(repr=False)
-    judgements: dict[str, str]
-    judgement_texts: dict[str, Text] = Field(repr=False)
+    ratings: dict[Id, dict[Id, Id]]
+    notes: dict[Id, Text] = Field(repr=False)
+    context: dict[Id, _StoredContextValue] = Field(repr=False)
+    judgements: dict[Id, Id]
+    judgement_texts: dict[Id, Text] = Field(repr=False)
     justification: Text | None = Field(repr=False)
     assessors: list[Assessor]
     assessed_on: Date | None
@@ -463,7 +473,7 @@ _CODE = re.compile(r"[A-Za-z0-9_.+-]{1,64}")
 def _part(part: object) -> str:
     """A part of an error's location: a code as it is, any other text as a stand-in (a
     key of `raters` or of a dataclass may be free text)."""
-    if isinstance(part, str) and not _CODE.fullmatch(part):
+    if isinstance(part, str) and part != "[key]" and not _CODE.fullmatch(part):
         return f"<text of {len(part)} characters>"
     return str(part)
 
