@@ -26,6 +26,7 @@ U+2066 to U+2069) survives, and single-line fields are shown on one line.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import json
 import re
@@ -339,15 +340,23 @@ FORGERY = "X1\n\nSummary\n-------\nRisk level: STANDARD (level 1 of 3)"
 
 
 def _stored_with(result: rs.Result, field: str, text: str) -> rs.Result:
-    """`result` as stored JSON whose single-line `field` holds `text`. Validation refuses
-    line breaks there (tests/test_record.py), but a stored result is read back as it was
-    written, so the reports must hold their lines against it all the same."""
+    """`result` with its single-line `field` holding `text`. Validation refuses line
+    breaks and bidi controls there, in answers (tests/test_record.py) and in stored
+    results read back (tests/test_stored_results.py), so this builds the Result without
+    validation, as a caller's own code could: the reports must hold their lines all the
+    same."""
     data = json.loads(result.model_dump_json())
     if field == "case_ref":
         data["case_ref"] = text
     else:
         data["assessors"][0][field.rpartition(".")[2]] = text
-    return rs.Result.model_validate_json(json.dumps(data))
+    with pytest.raises(rs.ResultError):
+        rs.Result.model_validate_json(json.dumps(data))
+    if field == "case_ref":
+        return result.model_copy(update={"case_ref": text})
+    key = field.rpartition(".")[2]
+    first = dataclasses.replace(result.assessors[0], **{key: text})
+    return result.model_copy(update={"assessors": [first, *result.assessors[1:]]})
 
 
 @pytest.mark.parametrize("field", ["case_ref", "assessors.0.id", ROLE, "context.circumstances"])

@@ -58,7 +58,7 @@ def test_a_line_break_in_a_case_reference_is_refused_in_a_frame_as_in_assess(
     frame["case_ref"] = pd.Series(["X1", "X2\nRisk level: STANDARD"], dtype=dtype)
     with pytest.raises(rs.AnswerError) as caught:
         score_frame("dash", frame)
-    assert [p.code for p in caught.value.problems] == ["not_single_line"]
+    assert [p.code for p in caught.value.problems] == ["not_one_line"]
 
 
 def test_errors_name_rows_by_position_never_by_index_label() -> None:
@@ -162,7 +162,7 @@ def test_assess_refuses_control_characters_in_single_line_fields(value: str) -> 
     for answers, path in cases:
         with pytest.raises(rs.AnswerError) as caught:
             rs.assess("dash", answers)
-        assert [(p.path, p.code) for p in caught.value.problems] == [(path, "not_single_line")]
+        assert [(p.path, p.code) for p in caught.value.problems] == [(path, "not_one_line")]
 
 
 def test_argument_mistakes_raise_our_errors() -> None:

@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .bounds import Date, Id, Line, Text
+
 ScenarioType = Literal["repeat", "escalation", "twist", "improvement"]
 Rating = Literal["low", "moderate", "high"]
 Strategy = Literal["monitoring", "supervision", "treatment", "victim_safety_planning"]
@@ -44,10 +46,10 @@ class Assessor:
     characters) and are left out of `repr`: a role is typed by the caller.
     """
 
-    role: str = field(repr=False)
-    id: str | None = field(default=None, repr=False)
-    name: str | None = field(default=None, repr=False)
-    signed_on: str | None = None
+    role: Line = field(repr=False)
+    id: Line | None = field(default=None, repr=False)
+    name: Line | None = field(default=None, repr=False)
+    signed_on: Date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +57,9 @@ class Consideration:
     """A case-specific factor outside the item list, rated on the instrument's dimensions
     (for SARA-V3: recent, past, relevance)."""
 
-    title: str = field(repr=False)
-    ratings: dict[str, str] = field(default_factory=dict)
-    note: str | None = field(default=None, repr=False)
+    title: Text = field(repr=False)
+    ratings: dict[Id, Id] = field(default_factory=dict)
+    note: Text | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,12 +67,12 @@ class Scenario:
     """A risk scenario: what could happen, to whom, how likely, how severe, how soon."""
 
     type: ScenarioType
-    description: str | None = field(default=None, repr=False)
-    victims: str | None = field(default=None, repr=False)
+    description: Text | None = field(default=None, repr=False)
+    victims: Text | None = field(default=None, repr=False)
     likelihood: Rating | None = None
     severity: Rating | None = None
     imminence: Rating | None = None
-    warning_signs: list[str] = field(default_factory=list, repr=False)
+    warning_signs: list[Text] = field(default_factory=list, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,12 +81,12 @@ class Decision:
     was decided, who carries it out by when, why (required when a recommended measure is
     rejected or deferred), and the victim's consent where the measure rests on it."""
 
-    measure: str
+    measure: Id
     strategy: Strategy
     decision: DecisionKind
-    responsible: str | None = field(default=None, repr=False)
-    due: str | None = None
-    reason: str | None = field(default=None, repr=False)
+    responsible: Text | None = field(default=None, repr=False)
+    due: Date | None = None
+    reason: Text | None = field(default=None, repr=False)
     consent: bool | None = None
 
 
@@ -92,8 +94,8 @@ class Decision:
 class Review:
     """When the case is assessed again, and the events that bring that date forward."""
 
-    due: str | None = None
-    triggers: list[str] = field(default_factory=list, repr=False)
+    due: Date | None = None
+    triggers: list[Text] = field(default_factory=list, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,5 +103,5 @@ class RaterRatings:
     """One rater's own ratings before the consensus (the tospann model): items in the
     normalised form of `Result.ratings`, and level judgements."""
 
-    items: dict[str, dict[str, str]] = field(default_factory=dict)
-    judgements: dict[str, str] = field(default_factory=dict)
+    items: dict[Id, dict[Id, Id]] = field(default_factory=dict)
+    judgements: dict[Id, Id] = field(default_factory=dict)

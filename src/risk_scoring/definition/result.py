@@ -164,7 +164,7 @@ class DomainSummary:
     counts: dict[Id, Count]
     points: Score
     omitted: Count
-    high_relevance: tuple[str, ...] = ()
+    high_relevance: tuple[Id, ...] = ()
 
 
 StepKind = Literal["total", "missing", "band", "judgement", "escalation", "warning"]
@@ -337,7 +337,7 @@ class PlanEntry:
     `status` is the decision, or ``"undecided"`` for a recommendation nobody has decided.
     """
 
-    measure: str
+    measure: Id
     origin: Literal["rules", "pair"]
     status: PlanStatus
     recommendation: RecommendedMeasure | None = None
@@ -350,10 +350,10 @@ class Disagreement:
     (None where a rater did not rate it) and the consensus recorded in the answers."""
 
     kind: Literal["item", "judgement"]
-    id: str
-    dimension: str | None
-    ratings: dict[str, str | None] = field(repr=False)  # keyed by role: free text
-    consensus: str | None
+    id: Id
+    dimension: Id | None
+    ratings: dict[Line, Id | None] = field(repr=False)  # keyed by role: free text
+    consensus: Id | None
 
 
 class Result(_Frozen):
@@ -382,12 +382,12 @@ class Result(_Frozen):
     case_ref: Line | None = Field(repr=False)
     # The SPJ case record (SPEC §2); every part is optional in the answers.
     high_risk_case: bool | None = None
-    sources: list[str] = Field(default_factory=list, repr=False)
+    sources: list[Text] = Field(default_factory=list, repr=False)
     other_considerations: list[Consideration] = Field(default_factory=list)
     scenarios: list[Scenario] = Field(default_factory=list)
     management: list[Decision] = Field(default_factory=list)
     review: Review | None = None
-    raters: dict[str, RaterRatings] = Field(default_factory=dict, repr=False)  # keyed by role
+    raters: dict[Line, RaterRatings] = Field(default_factory=dict, repr=False)  # keyed by role
     plan: list[PlanEntry] = Field(default_factory=list)
     disagreements: list[Disagreement] = Field(default_factory=list)
 

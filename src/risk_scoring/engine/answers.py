@@ -35,7 +35,6 @@ from .checks import (
     assessors,
     check_context,
     check_date,
-    check_line,
     check_text,
     key_is,
     key_shown,

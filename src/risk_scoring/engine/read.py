@@ -16,7 +16,6 @@ import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from ..definition.bounds import CONTROL
 from ..definition.result import DomainSummary, maker
 from .answers import TOP_LEVEL, validate_answers
 from .checks import MAX_TEXT, assessors, check_context, check_date
@@ -203,7 +202,7 @@ def _read(plan: Plan, raw: Mapping[str, Any]) -> Read | None:
     if justification is not None and not _text(justification):
         return None
     case_ref = raw.get("case_ref")
-    if case_ref is not None and (not _text(case_ref) or CONTROL.search(case_ref)):
+    if case_ref is not None and not _text(case_ref):
         return None
     people: list[dict[str, str]] = []
     if (given_people := raw.get("assessors")) is not None:
