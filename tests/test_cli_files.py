@@ -97,12 +97,17 @@ def test_a_stored_result_of_a_definition_that_is_not_built_in_needs_instrument(
     tmp_path: Path,
 ) -> None:
     data = json.loads(run("assess", EXAMPLE).stdout)
-    data["instrument"] = "x" * 300
+    data["instrument"] = "district-tool"
     stored = tmp_path / "result.json"
     stored.write_text(json.dumps(data), encoding="utf-8")
     result = run("report", stored)
     assert result.exit_code == 1
     assert "not a built-in instrument; pass --instrument" in result.stderr
+    data["instrument"] = "x" * 300  # not an id at all: refused on reading, not quoted
+    stored.write_text(json.dumps(data), encoding="utf-8")
+    result = run("report", stored)
+    assert result.exit_code == 1
+    assert "instrument:" in result.stderr
     assert "x" * 60 not in result.stderr
 
 

@@ -30,6 +30,7 @@ __all__ = [
     "Id",
     "InstrumentId",
     "Line",
+    "ScaleValueId",
     "Score",
     "Text",
     "Whole",
@@ -101,6 +102,8 @@ Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
 """An id from a definition (an item, a dimension, a scale value, a level, a judgement, a
 context field, a domain, a measure), as definitions write them: never free text, so a
 stored result cannot carry a name as a key of `notes` or as its level."""
+ScaleValueId = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
+"""A scale value's id: definitions allow any text there (``~``, ``Yes, often``)."""
 InstrumentId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 """An instrument's id, as definitions write it (so an error may show it)."""
 Digest = Annotated[str, Field(pattern=r"^[0-9a-f]{1,128}$")]

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .bounds import Date, Id, Line, Text
+from .bounds import Date, Id, Line, ScaleValueId, Text
 
 ScenarioType = Literal["repeat", "escalation", "twist", "improvement"]
 Rating = Literal["low", "moderate", "high"]
@@ -58,7 +58,7 @@ class Consideration:
     (for SARA-V3: recent, past, relevance)."""
 
     title: Text = field(repr=False)
-    ratings: dict[Id, Id] = field(default_factory=dict)
+    ratings: dict[Id, ScaleValueId] = field(default_factory=dict)
     note: Text | None = field(default=None, repr=False)
 
 
@@ -103,5 +103,5 @@ class RaterRatings:
     """One rater's own ratings before the consensus (the tospann model): items in the
     normalised form of `Result.ratings`, and level judgements."""
 
-    items: dict[Id, dict[Id, Id]] = field(default_factory=dict)
+    items: dict[Id, dict[Id, ScaleValueId]] = field(default_factory=dict)
     judgements: dict[Id, Id] = field(default_factory=dict)

@@ -32,6 +32,7 @@ from .bounds import (
     Id,
     InstrumentId,
     Line,
+    ScaleValueId,
     Score,
     Text,
     Whole,
@@ -161,7 +162,7 @@ class DomainSummary:
 
     domain: Id
     items: Count
-    counts: dict[Id, Count]
+    counts: dict[ScaleValueId, Count]
     points: Score
     omitted: Count
     high_relevance: tuple[Id, ...] = ()
@@ -352,8 +353,8 @@ class Disagreement:
     kind: Literal["item", "judgement"]
     id: Id
     dimension: Id | None
-    ratings: dict[Line, Id | None] = field(repr=False)  # keyed by role: free text
-    consensus: Id | None
+    ratings: dict[Line, ScaleValueId | None] = field(repr=False)  # keyed by role: free text
+    consensus: ScaleValueId | None
 
 
 class Result(_Frozen):
@@ -371,7 +372,7 @@ class Result(_Frozen):
     domains: list[DomainSummary]
     trace: list[Annotated[Step, BeforeValidator(_upgrade_step)]]
     provenance: Provenance
-    ratings: dict[Id, dict[Id, Id]]
+    ratings: dict[Id, dict[Id, ScaleValueId]]
     notes: dict[Id, Text] = Field(repr=False)
     context: dict[Id, _StoredContextValue] = Field(repr=False)
     judgements: dict[Id, Id]
