@@ -168,6 +168,26 @@ class DomainSummary:
     high_relevance: tuple[Id, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class ResearchTotal:
+    """An spj research total (N=0, P=1, Y=2; for research only, it decides nothing).
+
+    `dimension` is a presence dimension (recent/current, past), or None for the
+    lifetime total: per item, the highest points over the dimensions it is rated on.
+    `rated` counts the items rated on it; omitted and unrated items add nothing.
+    """
+
+    dimension: str | None
+    total: float
+    rated: int
+
+
+Route = Literal["rules", "judgement"]
+"""What set the level: the instrument's own rules (the bands and the escalations with a
+fixed target), or a person's judgement (the summary judgements, or an escalation to the
+level a judgement names)."""
+
+
 StepKind = Literal["total", "missing", "band", "judgement", "escalation", "warning"]
 
 
@@ -365,11 +385,15 @@ class Result(_Frozen):
     level: Id | None
     score: Score | None
     score_is_research_only: bool
+    # What set the final level: an escalation's id, "band" or "judgement"; its route.
+    decided_by: str | None = None
+    route: Route | None = None
     complete: bool
     missing: list[Id]
     measures: list[RecommendedMeasure]
     warnings: list[Text]
     domains: list[DomainSummary]
+    research_totals: list[ResearchTotal] = Field(default_factory=list)
     trace: list[Annotated[Step, BeforeValidator(_upgrade_step)]]
     provenance: Provenance
     ratings: dict[Id, dict[Id, ScaleValueId]]

@@ -16,6 +16,7 @@ from .measures import recommend
 from .plan import Plan, plan_of
 from .read import Read, read, read_precisely
 from .record import EMPTY, Record, reason_problems, validate_record
+from .research import research_totals
 from .scoring import facts_of, score
 
 __all__ = ["assess", "result_of"]
@@ -70,17 +71,21 @@ def result_of(
         for a in found.assessors
     ]
     case = derive(plan, found, assessors, record, scored, measures)
+    decided_by = scored.decided_by
     return Result._assemble(
         instrument=plan.id,
         kind=plan.kind,
         level=None if rank is None else plan.levels[rank],
         score=scored.score,
         score_is_research_only=plan.kind == "spj",
+        decided_by=decided_by,
+        route=plan.routes[decided_by],
         complete=scored.complete,
         missing=scored.missing,
         measures=measures,
         warnings=scored.warnings,
         domains=with_relevance(plan, found.domains, found.ratings),
+        research_totals=[] if plan.research is None else research_totals(plan, found),
         trace=scored.trace,
         provenance=plan.provenance,
         ratings=found.ratings,

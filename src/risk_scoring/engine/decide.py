@@ -5,6 +5,7 @@ the column engine once per distinct group of values, spreading the answer over t
 - `prorate`: the total scaled up over the known items.
 - `bands`: total → missing-item policy → prorating → band, for scored instruments.
 - `escalate`: escalation routes raise the level, never lower it.
+- `route_of`: what set the level, as the instrument's rules or a person's judgement.
 - `judged`: the level is the highest `level_from` judgement; without them, no level.
 - `warn`: warning rules give their messages; some block completeness without a
   justification.
@@ -27,7 +28,7 @@ from ..definition.evidence import (
     no_judgements_message,
     too_many_unknown_message,
 )
-from ..definition.result import Reason, RecommendedMeasure, Step, maker
+from ..definition.result import Reason, RecommendedMeasure, Route, Step, maker
 from .plan import MEMO_LIMIT, EscalationRule, MeasureRule, Plan, WarningRule
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "prorate",
     "ranked",
     "ranked_once",
+    "route_of",
     "too_many_unknown_message",
     "warn",
 ]
@@ -55,9 +57,10 @@ new_outcome = maker(Outcome)
 
 
 class Scored:
-    """What scoring decided so far: the level's rank, the score, and the explanation."""
+    """What scoring decided so far: the level's rank, the score, the explanation, and
+    what set the level (`decided_by`: ``band``, ``judgement`` or an escalation's id)."""
 
-    __slots__ = ("complete", "missing", "rank", "score", "trace", "warnings")
+    __slots__ = ("complete", "decided_by", "missing", "rank", "score", "trace", "warnings")
 
     def __init__(
         self,
@@ -67,6 +70,7 @@ class Scored:
         missing: list[str],
         warnings: list[str],
         trace: list[Step],
+        decided_by: str | None = None,
     ) -> None:
         self.rank = rank
         self.score = score
@@ -74,6 +78,13 @@ class Scored:
         self.missing = missing
         self.warnings = warnings
         self.trace = trace
+        self.decided_by = decided_by
+
+
+def route_of(plan: Plan, decided_by: str | None) -> Route | None:
+    """The route of what set the level: a person's judgement (the summary judgements, or
+    an escalation to a judgement's level) or the instrument's rules; None for no level."""
+    return plan.routes[decided_by]
 
 
 def band(plan: Plan, total: float) -> int:
@@ -130,7 +141,7 @@ def bands(plan: Plan, total: float, unknown: Sequence[str]) -> Scored:
         if kept:
             memo[total] = found
     trace.append(found[1])
-    return Scored(found[0], total, True, [], [], trace)
+    return Scored(found[0], total, True, [], [], trace, "band")
 
 
 def escalate(
@@ -139,7 +150,10 @@ def escalate(
     fired: Iterable[tuple[EscalationRule, Found | None]],
     judgements: Mapping[str, str],
 ) -> None:
-    """Raise `scored` by every escalation route that holds (its evidence not None)."""
+    """Raise `scored` by every escalation route that holds (its evidence not None).
+
+    The route that raised the level to its final value becomes `decided_by`: routes are
+    taken in order, so of two that reach the same level the first decides."""
     rank = scored.rank
     assert rank is not None
     for route, evidence in fired:
@@ -151,6 +165,7 @@ def escalate(
         to = plan.level_rank[target]
         if to > rank:
             rank = to
+            scored.decided_by = route.rule.id
             outcome = plan.raised[to]
         else:
             outcome = plan.no_change[to]
@@ -188,7 +203,7 @@ def judged(
     trace.append(step)
     if rank is None:
         return Scored(None, total, False, [*missing], [message], trace)
-    return Scored(rank, total, True, [], [], trace)
+    return Scored(rank, total, True, [], [], trace, "judgement")
 
 
 def _judged(

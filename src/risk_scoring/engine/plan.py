@@ -23,7 +23,7 @@ from ..definition.evidence import (
 )
 from ..definition.instrument import PRIORITIES, ContextField, Instrument, Kind, Priority
 from ..definition.loading import catalogue_for
-from ..definition.result import Provenance
+from ..definition.result import Provenance, Route
 from .checks import MAX_INT
 from .record_plan import RecordPlan, record_plan
 from .rules import Compiled, compile_row
@@ -67,13 +67,14 @@ class ItemPlan(NamedTuple):
     """Dimension id → value → the evidence record ``item.dimension=value``."""
     tally: Mapping[str, Tally]
     """Primary value → what it adds to the domain summary (for a bare value)."""
-    full: Mapping[Any, tuple[dict[str, str], Tally]] | None
+    full: Mapping[Any, tuple[dict[str, str], Tally, int]] | None
     """Every rating with a value in each dimension (`Plan.rating_key` of it) → the
-    normalised rating and its tally, or None when there are too many."""
+    normalised rating, its tally and its packed research code (`Research.packed`; 0
+    without one), or None when there are too many."""
     missing: MissingEvidence
 
 
-Full = Mapping[Any, tuple[dict[str, str], Tally]]
+Full = Mapping[Any, tuple[dict[str, str], Tally, int]]
 Walked = tuple[str, Full | None, Mapping[str, Tally], str | None, ItemPlan]
 Uniform = tuple[tuple[tuple[str, float], ...], tuple[str, ...]]
 """A domain whose items all give the same whole-number points for each value: (value,
@@ -92,6 +93,61 @@ class ContextPlan(NamedTuple):
     choices: frozenset[str]
     low: int
     high: int
+
+
+PointsOf = Mapping[str, float]
+"""A dimension's values that carry points → their points times the item's weight."""
+
+
+class Packed(NamedTuple):
+    """The research totals as one integer per item, added up as the reader walks.
+
+    Possible when every research points value is a whole number >= 0 and every primary
+    value without points is an unknown one: the primary dimension's total and rated
+    count are then the score and the items not unknown, and an item's code packs, in
+    fields of `width` bits, each other dimension's (points, rated) and what the item
+    adds to the lifetime total beyond its primary value (points, rated). A rating of the
+    primary dimension alone has code 0, so bare values add nothing."""
+
+    width: int
+    fields: int
+
+
+class Research(NamedTuple):
+    """What the spj research totals read of an instrument, built once."""
+
+    dimensions: tuple[str, ...]
+    """The dimensions whose scale has points, in instrument order."""
+    points: Mapping[str, tuple[PointsOf, ...]]
+    """Item id (instrument order) → the points of each of `dimensions`."""
+    packed: Packed | None
+    memo: dict[Any, tuple[Any, ...]]
+    """Packed code, score and rated count → the totals (each made once)."""
+
+
+def research_code(
+    research: Research, tables: tuple[PointsOf, ...], rating: Mapping[str, str]
+) -> int:
+    """An item's packed research code for `rating` (see `Packed`); 0 without packing."""
+    packed = research.packed
+    if packed is None:
+        return 0
+    dims = research.dimensions
+    width = packed.width
+    code = 0
+    shift = 0
+    first = tables[0].get(rating.get(dims[0], ""))
+    best = first
+    for dim, table in zip(dims[1:], tables[1:], strict=True):
+        value = rating.get(dim)
+        points = table.get(value) if value is not None else None
+        if points is not None:
+            code |= int(points) << shift | 1 << (shift + width)
+            best = points if best is None else max(best, points)
+        shift += 2 * width
+    if best is not None:
+        code |= int(best - (first or 0)) << shift | (first is None) << (shift + width)
+    return code
 
 
 class Rule(NamedTuple):
@@ -188,6 +244,12 @@ class Plan(NamedTuple):
     provenance: Provenance
     record: RecordPlan
     """What the SPJ case record reads (`risk_scoring.engine.record_plan`)."""
+    research: Research | None
+    """spj instruments whose scales have points: what the research totals read."""
+    routes: Mapping[str | None, Route | None]
+    """What can set the level (``band``, ``judgement``, an escalation's id; None for no
+    level) → its route: a person's judgement (the summary judgements, an escalation to
+    the level a judgement names) or the instrument's rules."""
     memo: dict[str, dict[Any, Any]]
     """What pure functions of small keys gave, kept so that each is made once (which
     measure rules fired → their merge, a total → its steps, the judgements → the level);
@@ -215,8 +277,49 @@ def plan_of(inst: Instrument) -> Plan:
     return plan
 
 
-def _items(inst: Instrument) -> dict[str, ItemPlan]:
+def _research(inst: Instrument) -> Research | None:
+    """The research plan of an spj instrument (None for others, or without points)."""
+    if inst.kind != "spj":
+        return None
+    tables = {
+        item.id: tuple(
+            {
+                v.id: v.points * item.weight
+                for v in inst.scale_for(item, dim).values
+                if v.points is not None and not v.unknown
+            }
+            for dim in inst.dimensions
+        )
+        for item in inst.items
+    }
+    keep = [i for i, _ in enumerate(inst.dimensions) if any(t[i] for t in tables.values())]
+    if not keep:
+        return None
+    dims = tuple(inst.dimensions[i].id for i in keep)
+    points = {ident: tuple(t[i] for i in keep) for ident, t in tables.items()}
+    return Research(dims, points, _packing(inst, dims, points), {})
+
+
+def _packing(
+    inst: Instrument, dims: tuple[str, ...], points: Mapping[str, tuple[PointsOf, ...]]
+) -> Packed | None:
+    if dims[0] != inst.primary.id:
+        return None
+    every = [p for tables in points.values() for table in tables for p in table.values()]
+    if any(p < 0 or not float(p).is_integer() or p > 1 << 20 for p in every):
+        return None
+    for item in inst.items:
+        values = {v.id for v in inst.scale_for(item, inst.primary).values if not v.unknown}
+        if not values <= points[item.id][0].keys():
+            return None  # a primary value that is neither rated nor unknown
+    most = sum(max(max(t.values(), default=0) for t in tables) for tables in points.values())
+    width = max(int(most), len(points)).bit_length() + 1
+    return Packed(width, 2 * len(dims))
+
+
+def _items(inst: Instrument, research: Research | None) -> dict[str, ItemPlan]:
     primary = inst.primary
+    tables = research.points if research is not None else {}
     out = {}
     for item in inst.items:
         values = {
@@ -248,7 +351,7 @@ def _items(inst: Instrument) -> dict[str, ItemPlan]:
             unknown=unknown,
             evidence=evidence,
             tally=tally,
-            full=_full(values, tally),
+            full=_full(values, tally, research, tables.get(item.id)),
             missing=MissingEvidence("items", item.id),
         )
     return out
@@ -265,8 +368,11 @@ def _uniform(members: list[ItemPlan]) -> Uniform | None:
 
 
 def _full(
-    values: Mapping[str, tuple[str, ...]], tally: Mapping[str, Tally]
-) -> dict[Any, tuple[dict[str, str], Tally]] | None:
+    values: Mapping[str, tuple[str, ...]],
+    tally: Mapping[str, Tally],
+    research: Research | None,
+    tables: tuple[PointsOf, ...] | None,
+) -> dict[Any, tuple[dict[str, str], Tally, int]] | None:
     if math.prod(len(v) for v in values.values()) > _FULL_LIMIT:
         return None
     combos: list[tuple[str, ...]] = [()]
@@ -274,11 +380,25 @@ def _full(
         combos = [(*c, v) for c in combos for v in vals]
     dims = tuple(values)
     alone = len(dims) == 1  # `Plan.rating_key` gives one value alone, not in a tuple
-    return {(c[0] if alone else c): (dict(zip(dims, c, strict=True)), tally[c[0]]) for c in combos}
+    out = {}
+    for c in combos:
+        rating = dict(zip(dims, c, strict=True))
+        code = research_code(research, tables, rating) if research and tables else 0
+        out[c[0] if alone else c] = (rating, tally[c[0]], code)
+    return out
+
+
+def _routes(inst: Instrument) -> dict[str | None, Route | None]:
+    routes: dict[str | None, Route | None] = {
+        e.id: "judgement" if e.to_judgement is not None else "rules" for e in inst.escalations
+    }
+    # An escalation named like these reads as they do: the engine's own meaning wins.
+    return {**routes, None: None, "band": "rules", "judgement": "judgement"}
 
 
 def _build(inst: Instrument) -> Plan:
-    items = _items(inst)
+    research = _research(inst)
+    items = _items(inst, research)
     by_domain: dict[str, list[str]] = {d.id: [] for d in inst.domains}
     for item in inst.items:
         by_domain[item.domain].append(item.id)
@@ -393,6 +513,8 @@ def _build(inst: Instrument) -> Plan:
         catalogue_order=order,
         provenance=Provenance.of(inst, __version__),
         record=record_plan(inst, catalogue),
+        research=research,
+        routes=_routes(inst),
         memo={},
     )
 

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from ..definition.result import DomainSummary, maker
 from .answers import TOP_LEVEL, validate_answers
 from .checks import MAX_TEXT, assessors, check_context, check_date
-from .plan import ItemPlan, Plan
+from .plan import ItemPlan, Plan, research_code
 
 __all__ = ["Read", "read", "read_precisely"]
 
@@ -45,6 +45,8 @@ class Read(NamedTuple):
     total: float
     unknown: list[str]
     """Items answered with an unknown value, domain by domain."""
+    research: int
+    """The sum of the items' packed research codes (`Research.packed`; else 0)."""
 
 
 def _text(value: Any) -> bool:
@@ -107,6 +109,7 @@ def _read(plan: Plan, raw: Mapping[str, Any]) -> Read | None:
     ratings: dict[str, dict[str, str]] = {}
     notes: dict[str, str] = {}
     total = 0.0
+    research = 0
     unknown: list[str] = []
     domains = []
     tallies = {}
@@ -131,14 +134,17 @@ def _read(plan: Plan, raw: Mapping[str, Any]) -> Read | None:
                     except KeyError:  # contextlib.suppress would cost a call per item
                         entry = None
                 if entry is not None:
-                    template, tally = entry
+                    template, tally, code = entry
                     ratings[ident] = template.copy()
+                    research += code
                 else:
                     rating = _rating(item, given, primary, notes)
                     if rating is None:
                         return None
                     ratings[ident] = rating
                     tally = tally_of[rating[primary]]
+                    if len(rating) > 1 and (study := plan.research) is not None:
+                        research += research_code(study, study.points[ident], rating)
             elif kind is str:
                 bare = tally_of.get(given)
                 if bare is None:
@@ -230,6 +236,7 @@ def _read(plan: Plan, raw: Mapping[str, Any]) -> Read | None:
         tallies,
         total,
         unknown,
+        research,
     )
 
 
