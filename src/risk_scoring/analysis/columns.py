@@ -66,10 +66,17 @@ class Layout:
     domain_values: dict[str, tuple[str, ...]]
     output: tuple[str, ...]
     answers: tuple[str, ...]
+    decided: tuple[str, ...] = ()
+    """The categories of the `decided_by` column: what can set the level."""
+    research: tuple[tuple[str | None, str, str], ...] = ()
+    """spj research totals: (dimension, None for lifetime; its column; its rated column)."""
 
 
 _RESERVED = frozenset({"context", "judgements", *META})
 _SUMMARY = frozenset({"points", "omitted"})
+_LIFETIME = frozenset({"lifetime"})
+#: The categories of the `route` column.
+ROUTES = ("rules", "judgement")
 
 
 def _part(text: str, reserved: frozenset[str]) -> str:
@@ -95,6 +102,21 @@ def domain_column(domain: str, value: str, *, summary: bool = False) -> str:
     of that name has its first letter encoded)."""
     shown = value if summary else _part(value, _SUMMARY)
     return f"domain.{encode(domain)}.{shown}"
+
+
+def research_column(dimension: str | None, *, rated: bool = False) -> str:
+    """A research total's column: ``research.<dimension>``, ``research.lifetime`` for the
+    lifetime total (a dimension of that name has its first letter encoded), and
+    ``.rated`` after it for how many items were rated on it."""
+    name = "research." + ("lifetime" if dimension is None else _part(dimension, _LIFETIME))
+    return f"{name}.rated" if rated else name
+
+
+def decided_categories(plan: Plan) -> tuple[str, ...]:
+    """What can set the level of `plan`'s instrument, as `decided_by` names it."""
+    if plan.kind == "spj":
+        return ("judgement",)
+    return tuple(dict.fromkeys(["band", *(e.rule.id for e in plan.escalations)]))
 
 
 @lru_cache(maxsize=64)
@@ -125,6 +147,13 @@ def layout(plan: Plan) -> Layout:
             domain_column(domain, "points", summary=True),
             domain_column(domain, "omitted", summary=True),
         ]
+    research: list[tuple[str | None, str, str]] = []
+    if plan.research is not None:
+        for over in (*plan.research.dimensions, None):
+            research.append((over, research_column(over), research_column(over, rated=True)))
+    output += ["decided_by", "route"]
+    for _, total, rated in research:
+        output += [total, rated]
     context = {f"context.{f}": f for f in plan.context}
     judgements = {f"judgements.{j}": j for j in plan.judgements}
     return Layout(
@@ -136,6 +165,8 @@ def layout(plan: Plan) -> Layout:
         domain_values,
         tuple(output),
         (*items, *context, *judgements, *META),
+        decided_categories(plan),
+        tuple(research),
     )
 
 

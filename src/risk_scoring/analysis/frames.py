@@ -34,6 +34,10 @@ give the same columns, so the two can be compared cell by cell:
   categorical ``consider < high < urgent``; missing when not recommended)
 - `domain.<domain>.<value>`: how many items took each primary value;
   `domain.<domain>.points` and `domain.<domain>.omitted` as in `DomainSummary`
+- `decided_by` (a categorical of ``band``, the escalation ids, or ``judgement`` for
+  spj) and `route` (``rules`` or ``judgement``): what set the level; missing without one
+- spj only, for research only: `research.<dimension>` and `research.lifetime`, each
+  with `.rated` beside it, as in `ResearchTotal`
 - `problems` (only with ``on_error="collect"``, or when `to_frame` is given `RowError`
   records): the refused row's problems; such a row has no level and no score
 

@@ -15,6 +15,7 @@ from ..errors import AnswerError, Problem
 from .columns import (
     PRIORITY_ORDER,
     PROVENANCE,
+    ROUTES,
     Cat,
     Layout,
     blank,
@@ -44,6 +45,8 @@ def values(plan: Plan, lay: Layout, result: Result) -> dict[str, Any]:
         "digest": result.provenance.digest,
         "library": result.provenance.library,
         "level": -1 if result.level is None else plan.level_rank[result.level],
+        "decided_by": -1 if result.decided_by is None else lay.decided.index(result.decided_by),
+        "route": -1 if result.route is None else ROUTES.index(result.route),
         "score": float("nan") if result.score is None else float(result.score),
         "complete": result.complete,
         "missing": tuple(result.missing),
@@ -60,6 +63,12 @@ def values(plan: Plan, lay: Layout, result: Result) -> dict[str, Any]:
             out[domain_column(domain, v)] = summary.counts.get(v, 0)
         out[domain_column(domain, "points", summary=True)] = float(summary.points)
         out[domain_column(domain, "omitted", summary=True)] = summary.omitted
+    if lay.research:
+        totals = {t.dimension: t for t in result.research_totals}
+        for dim, total, rated in lay.research:
+            found = totals[dim]
+            out[total] = float(found.total)
+            out[rated] = found.rated
     return out
 
 
@@ -225,6 +234,7 @@ def _arrays(plan: Plan, lay: Layout, columns: dict[str, list[Any]]) -> dict[str,
 
     provenance = plan.provenance
     level_judgements = {n for n, j in lay.judgements.items() if plan.judgements[j] == "level"}
+    research_totals = {total for _, total, _ in lay.research}
     out: dict[str, Any] = {}
     for name, cells in columns.items():
         if name in PROVENANCE:
@@ -239,6 +249,9 @@ def _arrays(plan: Plan, lay: Layout, columns: dict[str, list[Any]]) -> dict[str,
             codes = np.array([-1 if v is _ERROR else v for v in cells], dtype=np.int8)
             order = plan.levels if name == "level" else PRIORITY_ORDER
             out[name] = Cat(codes, order, True)
+        elif name in ("decided_by", "route"):
+            codes = np.array([-1 if v is _ERROR else v for v in cells], dtype=np.int16)
+            out[name] = Cat(codes, lay.decided if name == "decided_by" else ROUTES)
         elif name in lay.items:
             codes = np.array([-1 if v is _ERROR else v for v in cells], dtype=np.int8)
             out[name] = Cat(codes, lay.items[name].values)
@@ -251,7 +264,7 @@ def _arrays(plan: Plan, lay: Layout, columns: dict[str, list[Any]]) -> dict[str,
             out[name] = object_array([None if v is _ERROR else v for v in cells])
         elif name == "complete":
             out[name] = np.array([False if v is _ERROR else v for v in cells], dtype=bool)
-        elif name == "score" or name.endswith(".points"):
+        elif name == "score" or name.endswith(".points") or name in research_totals:
             out[name] = np.array([0.0 if v is _ERROR else v for v in cells], dtype=np.float64)
         else:
             out[name] = np.array([0 if v is _ERROR else v for v in cells], dtype=np.int64)

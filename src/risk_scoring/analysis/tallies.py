@@ -16,7 +16,7 @@ from .columns import Layout, domain_column
 if TYPE_CHECKING:
     from .vector import Env
 
-__all__ = ["allocate", "domains"]
+__all__ = ["allocate", "domains", "research"]
 
 
 def allocate(lay: Layout, n: int, out: dict[str, Any]) -> None:
@@ -28,6 +28,9 @@ def allocate(lay: Layout, n: int, out: dict[str, Any]) -> None:
             out[domain_column(domain, value)] = np.zeros(n, dtype=np.int64)
         out[domain_column(domain, "points", summary=True)] = np.zeros(n, dtype=np.float64)
         out[domain_column(domain, "omitted", summary=True)] = np.zeros(n, dtype=np.int64)
+    for _, total, rated in lay.research:
+        out[total] = np.zeros(n, dtype=np.float64)
+        out[rated] = np.zeros(n, dtype=np.int64)
 
 
 def domains(
@@ -75,3 +78,45 @@ def domains(
         out[domain_column(domain, "points", summary=True)][start:stop] = subtotal
         out[domain_column(domain, "omitted", summary=True)][start:stop] = omitted
     return total, unknown
+
+
+def research(
+    plan: Plan, lay: Layout, env: Env, total: Any, out: dict[str, Any], start: int, stop: int
+) -> None:
+    """Write the chunk's `research.*` columns (spj), adding item by item in instrument
+    order as `risk_scoring.engine.research.from_ratings` does for one case."""
+    import numpy as np
+
+    found = plan.research
+    if found is None or not lay.research:
+        return
+    n = env.n
+    dims = found.dimensions
+    totals = [np.zeros(n) for _ in dims]
+    rated = [np.zeros(n, dtype=np.int64) for _ in dims]
+    lifetime = np.zeros(n)
+    lived = np.zeros(n, dtype=np.int64)
+    for ident, tables in found.points.items():
+        values = plan.items[ident].values
+        best = None
+        for i, (dim, table) in enumerate(zip(dims, tables, strict=True)):
+            codes = env.codes.get((ident, dim))
+            if codes is None:
+                continue
+            lookup = np.array([table.get(v, np.nan) for v in values[dim]] + [np.nan])
+            points = lookup[codes]  # NaN where the item is not rated on `dim`
+            hit = ~np.isnan(points)
+            totals[i] += np.where(hit, points, 0.0)
+            rated[i] += hit
+            best = points if best is None else np.fmax(best, points)
+        if best is not None:
+            hit = ~np.isnan(best)
+            lifetime += np.where(hit, best, 0.0)
+            lived += hit
+    if dims[0] == plan.primary:
+        totals[0] = total  # the score: the same points, added domain by domain
+    for (_, total_column, rated_column), points, count in zip(
+        lay.research, [*totals, lifetime], [*rated, lived], strict=True
+    ):
+        out[total_column][start:stop] = points
+        out[rated_column][start:stop] = count

@@ -20,9 +20,9 @@ from ..engine import decide
 from ..engine.decide import Scored
 from ..engine.plan import Plan, vocabulary
 from ..engine.rules import Algebra, Leaf, Tally, build
-from .columns import PRIORITY_ORDER, Cat, Layout, groups, object_array
+from .columns import PRIORITY_ORDER, ROUTES, Cat, Layout, groups, object_array
 from .encode import Encoded
-from .tallies import allocate, domains
+from .tallies import allocate, domains, research
 
 if TYPE_CHECKING:
     import numpy as np
@@ -196,6 +196,8 @@ def score_columns(
     rules = compiled(plan)
     out: dict[str, Any] = {
         "level": Cat(np.full(n, -1, dtype=np.int8), plan.levels, True),
+        "decided_by": Cat(np.full(n, -1, dtype=np.int16), lay.decided),
+        "route": Cat(np.full(n, -1, dtype=np.int16), ROUTES),
         "score": np.full(n, np.nan),
         "complete": np.zeros(n, dtype=bool),
         "missing": np.empty(n, dtype=object),
@@ -215,6 +217,7 @@ def score_columns(
             {key: codes[start:stop] for key, codes in enc.judgements.items()},
         )
         total, unknown = domains(plan, lay, env, out, start, stop)
+        research(plan, lay, env, total, out, start, stop)
         _chunk(plan, rules, enc, env, total, unknown, out, start, stop)
         _measures(plan, rules, env, out, start, stop, memo)
         if done is not None:
@@ -262,6 +265,29 @@ def _chunk(
     out["complete"][start:stop] = np.array(complete, dtype=bool)[combo]
     out["level"].codes[start:stop] = env.level
     out["score"][start:stop] = env.score
+    _decided(plan, prefix, prefixes, out, start, stop)
+
+
+def _decided(
+    plan: Plan,
+    prefix: Any,
+    prefixes: list[Scored],
+    out: dict[str, Any],
+    start: int,
+    stop: int,
+) -> None:
+    """The `decided_by` and `route` columns, from each group's decision."""
+    import numpy as np
+
+    categories = out["decided_by"].categories
+    decided = [-1 if s.decided_by is None else categories.index(s.decided_by) for s in prefixes]
+    routes = [
+        -1 if (r := decide.route_of(plan, s.decided_by)) is None else ROUTES.index(r)
+        for s in prefixes
+    ]
+    if stop > start:
+        out["decided_by"].codes[start:stop] = np.array(decided, dtype=np.int16)[prefix]
+        out["route"].codes[start:stop] = np.array(routes, dtype=np.int16)[prefix]
 
 
 def _spread_rank(prefix: Any, prefixes: list[Scored], n: int) -> Any:
@@ -324,7 +350,9 @@ def _bands(
     escalated = []
     for row in rows:
         base = prefixes[int(row[0])]
-        scored = Scored(base.rank, base.score, base.complete, base.missing, base.warnings, [])
+        scored = Scored(
+            base.rank, base.score, base.complete, base.missing, base.warnings, [], base.decided_by
+        )
         if base.rank is not None:
             bits = row[1 : 1 + len(fired)]
             given = {}
