@@ -22,6 +22,7 @@ from .explain import (
     warning_views,
 )
 from .i18n import N_, format_date, format_datetime, format_number, translate
+from .outcome import decided_lines, research_fields
 from .record_view import (
     Words,
     build_record,
@@ -150,7 +151,7 @@ def build_view(
         levels=levels,
         score=format_number(result.score, t) if result.score is not None else None,
         score_is_research_only=result.score_is_research_only,
-        basis=tuple(basis(s, result)),
+        basis=(*basis(s, result), *decided_lines(s, result)),
         judgements=tuple(judgements),
         justification=block(result.justification) if result.justification else None,
         complete=result.complete,
@@ -183,4 +184,5 @@ def build_view(
         rendered_at=rendered,
         record=build_record(result, s, inst, catalogue, _WORDS),
         running=build_running(result, s, case_ref),
+        research=tuple(Field(label, value) for label, value in research_fields(s, result)),
     )

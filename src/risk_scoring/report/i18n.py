@@ -53,6 +53,7 @@ PYTHON_SOURCES = (
     "pdf.py",
     "describe.py",
     "condition_words.py",
+    "outcome.py",
 )
 
 _lock = threading.Lock()

@@ -184,3 +184,5 @@ class ReportView:
     """The SPJ case record: sign-off, sources, scenarios, plan, review, the pair's ratings."""
     running: RunningView
     """What every printed page repeats in its margins."""
+    research: tuple[Field, ...] = ()
+    """spj research totals, one row per presence dimension and the lifetime one."""
