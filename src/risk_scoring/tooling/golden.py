@@ -17,6 +17,8 @@ Each instrument ships cases in `instruments/cases/<id>/*.yaml` (a district overl
       high_risk_case: true                         # the SPJ case record (optional)
       plan: {besoksforbud: chosen, varetekt: rejected, sikkerhetsrad: undecided}
       disagreements: [N3.recent, serious_harm]     # or a count: 2
+      decided_by: band       # optional: what set the level (an escalation's id, band,
+      route: rules           #   judgement) and its route (rules or judgement)
 
 `run_case` returns the differences as `Problem`s located in the case file.
 """
@@ -93,6 +95,8 @@ def run_case(inst: Instrument, path: Path) -> list[Problem]:
             f"{d.id}.{d.dimension}" if d.dimension is not None else d.id
             for d in result.disagreements
         ],
+        "decided_by": result.decided_by,
+        "route": result.route,
     }
     reasons = {m.id: [r.rule for r in m.reasons] for m in result.measures}
     if isinstance(expect.get("plan"), dict):
