@@ -121,8 +121,10 @@ class Research(NamedTuple):
     points: Mapping[str, tuple[PointsOf, ...]]
     """Item id (instrument order) → the points of each of `dimensions`."""
     packed: Packed | None
-    memo: dict[Any, tuple[Any, ...]]
-    """Packed code, score and rated count → the totals (each made once)."""
+    items: int
+    memo: dict[int, tuple[Any, ...]]
+    """Packed code → (the score, the items rated on the primary dimension, the totals):
+    the totals of the latest answers with that code, made once."""
 
 
 def research_code(
@@ -297,7 +299,7 @@ def _research(inst: Instrument) -> Research | None:
         return None
     dims = tuple(inst.dimensions[i].id for i in keep)
     points = {ident: tuple(t[i] for i in keep) for ident, t in tables.items()}
-    return Research(dims, points, _packing(inst, dims, points), {})
+    return Research(dims, points, _packing(inst, dims, points), len(points), {})
 
 
 def _packing(

@@ -33,15 +33,16 @@ def research_totals(plan: Plan, found: Read) -> list[ResearchTotal]:
         return []
     if research.packed is None:
         return from_ratings(plan, found.ratings, found.total)
-    rated = len(plan.items) - len(found.unknown)
-    key = (found.research, found.total, rated)
+    code = found.research
+    score = found.total
+    rated = research.items - len(found.unknown)
     memo = research.memo
-    totals = memo.get(key)
-    if totals is None:
+    kept = memo.get(code)  # keyed by the code alone: an int hashes for free
+    if kept is None or kept[0] != score or kept[1] != rated:
         if len(memo) >= MEMO_LIMIT:
             memo.clear()
-        totals = memo[key] = _unpack(research, found.research, found.total, rated)
-    return list(totals)
+        kept = memo[code] = (score, rated, _unpack(research, code, score, rated))
+    return list(kept[2])
 
 
 def _unpack(research: Research, code: int, score: float, rated: int) -> tuple[ResearchTotal, ...]:
