@@ -17,6 +17,7 @@ from risk_scoring.definition.result import ResearchTotal
 from risk_scoring.engine.plan import plan_of
 from risk_scoring.engine.read import read_precisely
 from risk_scoring.engine.research import from_ratings, research_totals
+from risk_scoring.errors import ResultError
 from risk_scoring.testing import answers, instrument_from, instruments
 
 SPJ = ["sara-v3", "b-safer", "patriark", "sam"]
@@ -189,3 +190,18 @@ def test_reports_show_the_research_totals_labelled_research_only(fmt: str) -> No
 def test_reports_of_other_instruments_show_no_research_totals() -> None:
     result = rs.assess("dash", {"items": {str(n): "no" for n in range(1, 25)}})
     assert "Research totals" not in rs.render_report(result, format="text", lang="en")
+
+
+def test_stored_results_with_research_totals_out_of_bounds_are_refused() -> None:
+    data = _sara({}).model_dump(mode="json")
+    data["research_totals"] = [{"dimension": "re cent", "total": 1e300, "rated": -1}]
+    data["decided_by"] = "not an id!"
+    with pytest.raises(ResultError) as caught:
+        rs.Result.model_validate(data)
+    where = sorted(str(p).split(":")[0] for p in caught.value.problems)
+    assert where == [
+        "decided_by",
+        "research_totals.0.dimension",
+        "research_totals.0.rated",
+        "research_totals.0.total",
+    ]

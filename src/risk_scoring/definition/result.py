@@ -177,9 +177,9 @@ class ResearchTotal:
     `rated` counts the items rated on it; omitted and unrated items add nothing.
     """
 
-    dimension: str | None
-    total: float
-    rated: int
+    dimension: Id | None
+    total: Score
+    rated: Count
 
 
 Route = Literal["rules", "judgement"]
@@ -386,7 +386,7 @@ class Result(_Frozen):
     score: Score | None
     score_is_research_only: bool
     # What set the final level: an escalation's id, "band" or "judgement"; its route.
-    decided_by: str | None = None
+    decided_by: Id | None = None
     route: Route | None = None
     complete: bool
     missing: list[Id]
