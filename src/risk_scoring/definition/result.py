@@ -19,16 +19,13 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    GetCoreSchemaHandler,
     ValidationError,
 )
-from pydantic_core import core_schema
 
 from ..errors import Problem, ResultError
 from .bounds import (
     Count,
     Date,
-    Digest,
     Id,
     InstrumentId,
     Line,
@@ -39,13 +36,11 @@ from .bounds import (
 )
 from .evidence import (
     EvidenceText,
-    MissingEvidence,
     Outcome,
-    no_judgements_message,
-    parse_evidence,
-    too_many_unknown_message,
 )
 from .instrument import Kind, Priority
+from .legacy_trace import upgrade_step
+from .provenance import OverlayProvenance as OverlayProvenance, Provenance as Provenance
 from .record import (
     Assessor,
     Consideration,
@@ -56,7 +51,7 @@ from .record import (
 )
 
 if TYPE_CHECKING:
-    from .instrument import Instrument
+    pass
 
 ContextValue = bool | int | str | None
 _StoredContextValue = bool | Whole | Text | None
@@ -215,136 +210,6 @@ class Step:
         return None
 
 
-_MISSING_SECTION = {
-    "unknown": "items",
-    "omitted": "items",
-    "too-many-unknown": "items",
-    "no-judgements": "judgements",
-}
-
-
-def _legacy_outcome(kind: str, rule: str, text: str, evidence: Any) -> dict[str, Any]:
-    """An outcome record's fields from the text form results carried before."""
-    if kind == "total":
-        code = {"sum": "total", "research_total": "research_total"}.get(rule, "prorated")
-        return {"code": code, "value": float(text)}
-    if kind == "missing":
-        ids = [e for e in evidence if isinstance(e, str)]
-        if rule == "too-many-unknown":
-            limit = int(text.removeprefix("at most "))
-            message = too_many_unknown_message(ids, limit)
-            return {"code": "too_many_unknown", "value": limit, "message": message}
-        if rule == "no-judgements":
-            return {"code": "no_judgements", "message": no_judgements_message(ids)}
-        return {"code": rule, "value": int(text)}
-    if kind in ("band", "judgement"):
-        return {"code": kind, "level": text}
-    if kind == "escalation":
-        if text.startswith("raised to "):
-            return {"code": "raised", "level": text.removeprefix("raised to ")}
-        return {"code": "no_change", "level": text.removesuffix("; no change")}
-    return {"code": "warning", "message": text}
-
-
-def _upgrade_step(data: Any) -> Any:
-    """Read a step stored before outcomes and evidence were records (outcome a string)."""
-    if not isinstance(data, dict) or not isinstance(data.get("outcome"), str):
-        return data
-    kind, rule, text = data.get("kind"), data.get("rule"), data["outcome"]
-    if not isinstance(kind, str) or not isinstance(rule, str):
-        return data
-    evidence = data.get("evidence", ())
-    if not isinstance(evidence, (list, tuple)):
-        return data
-    try:
-        outcome = _legacy_outcome(kind, rule, text, evidence)
-    except ValueError:
-        return data  # not a step we ever wrote: let validation name the problem
-    section = _MISSING_SECTION.get(rule) if kind == "missing" else None
-    if section is not None:
-        evidence = [
-            MissingEvidence(section, e) if isinstance(e, str) else e  # type: ignore[arg-type]
-            for e in evidence
-        ]
-    else:
-        evidence = [parse_evidence(e) if isinstance(e, str) else e for e in evidence]
-    return {**data, "outcome": outcome, "evidence": evidence}
-
-
-@dataclass(frozen=True, slots=True)
-class OverlayProvenance:
-    """The district overlay a result was computed with: its id, version and digest."""
-
-    id: str
-    version: str
-    digest: str
-
-
-def _without_no_overlay(value: Any, serialize: Any) -> Any:
-    data = serialize(value)
-    if isinstance(data, dict) and data.get("overlay", True) is None:
-        del data["overlay"]  # results without an overlay keep the JSON they always had
-    return data
-
-
-@dataclass(frozen=True, slots=True)
-class Provenance:
-    """What produced the result: the exact instrument content and library version.
-
-    `digest` is the content digest of the instrument (for a result computed with a
-    district overlay, of the built-in base it extends); `overlay` names the overlay with
-    its own digest, or is None (and absent from the JSON) without one.
-    """
-
-    instrument: InstrumentId
-    version: str
-    digest: Digest
-    library: str
-    overlay: OverlayProvenance | None = None
-
-    @classmethod
-    def of(cls, inst: Instrument, library: str) -> Provenance:
-        """The provenance of results computed with `inst` by library version `library`."""
-        applied = inst.overlay
-        if applied is None:
-            return cls(inst.id, inst.version, inst.digest, library)
-        overlay = OverlayProvenance(applied.id, applied.version, applied.digest)
-        return cls(inst.id, inst.version, applied.base.digest, library, overlay)
-
-    def matches(self, inst: Instrument) -> bool:
-        """Whether `inst` is the definition this provenance names: the same instrument id
-        and content, and the same overlay (or none)."""
-        applied = inst.overlay
-        if inst.id != self.instrument:
-            return False
-        if applied is None:
-            return self.overlay is None and inst.digest == self.digest
-        return (
-            self.overlay is not None
-            and applied.base.digest == self.digest
-            and (applied.id, applied.digest) == (self.overlay.id, self.overlay.digest)
-        )
-
-    def describe(self) -> str:
-        """``sara-v3 2015.2 (digest 3f9c…)``, and the overlay's the same way, for messages."""
-        text = f"{self.instrument} {self.version} (digest {self.digest[:12]})"
-        if self.overlay is not None:
-            text += (
-                f" with the overlay {self.overlay.id} {self.overlay.version} "
-                f"(digest {self.overlay.digest[:12]})"
-            )
-        return text
-
-    @classmethod
-    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> Any:
-        inner = handler(source)
-        schema = dict(inner)
-        schema["serialization"] = core_schema.wrap_serializer_function_ser_schema(
-            _without_no_overlay, schema=inner
-        )
-        return schema
-
-
 PlanStatus = Literal["undecided", "chosen", "rejected", "deferred"]
 
 
@@ -394,7 +259,7 @@ class Result(_Frozen):
     warnings: list[Text]
     domains: list[DomainSummary]
     research_totals: list[ResearchTotal] = Field(default_factory=list)
-    trace: list[Annotated[Step, BeforeValidator(_upgrade_step)]]
+    trace: list[Annotated[Step, BeforeValidator(upgrade_step)]]
     provenance: Provenance
     ratings: dict[Id, dict[Id, ScaleValueId]]
     notes: dict[Id, Text] = Field(repr=False)
