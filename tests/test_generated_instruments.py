@@ -240,10 +240,10 @@ FEATURES = {
 
 
 def test_the_strategy_draws_every_feature() -> None:
-    """Every feature the documentation promises, in 250 derandomized draws (150 suffice)."""
+    """Every feature the documentation promises, in 500 derandomized draws."""
     seen: set[str] = set()
 
-    @settings(max_examples=250, derandomize=True, database=None, deadline=None)
+    @settings(max_examples=500, derandomize=True, database=None, deadline=None)
     @given(definition=instruments())
     def collect(definition: dict[str, Any]) -> None:
         found = _features(definition)

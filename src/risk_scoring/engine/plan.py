@@ -8,7 +8,6 @@ never changed after they are built, and its evidence records are shared by every
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -16,7 +15,6 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from .._version import __version__
 from ..definition.catalogue import Catalogue
 from ..definition.evidence import (
-    ItemEvidence,
     JudgementEvidence,
     MissingEvidence,
     Outcome,
@@ -25,7 +23,9 @@ from ..definition.instrument import PRIORITIES, ContextField, Instrument, Kind, 
 from ..definition.loading import catalogue_for
 from ..definition.result import Provenance, Route
 from .checks import MAX_INT
+from .item_plan import ItemPlan, Uniform, Walked, item_plans, uniform
 from .record_plan import RecordPlan, record_plan
+from .research_plan import Research, research_plan
 from .rules import Compiled, compile_row
 
 if TYPE_CHECKING:
@@ -35,51 +35,6 @@ __all__ = ["ItemPlan", "Plan", "plan_of"]
 
 URGENCY: Mapping[str, int] = {p: i for i, p in enumerate(PRIORITIES)}
 MEMO_LIMIT = 1 << 15
-_FULL_LIMIT = 512
-"""An item gets a table of every full rating (one value per dimension) when there are at
-most this many; beyond that the fast reader checks the dimensions one by one."""
-
-
-Tally = tuple[str, "float | None", bool]
-"""What one primary value adds to its domain: (the value, its points times the item's
-weight or None, whether it is an unknown value)."""
-
-
-class ItemPlan(NamedTuple):
-    """One item: what each dimension allows, what the primary value is worth."""
-
-    id: str
-    domain: str
-    path: str
-    required: bool
-    default: str | None
-    allowed: Mapping[str, frozenset[str]]
-    """Dimension id → the values its scale allows (dimension order)."""
-    values: Mapping[str, tuple[str, ...]]
-    """Dimension id → the scale's values in order (the codes of a frame column)."""
-    primary: frozenset[str]
-    others: tuple[tuple[str, frozenset[str], bool], ...]
-    """The other dimensions: (id, allowed values, required)."""
-    points: Mapping[str, float | None]
-    """Primary value → points times weight; None for a value that adds nothing."""
-    unknown: frozenset[str]
-    evidence: Mapping[str, Mapping[str, ItemEvidence]]
-    """Dimension id → value → the evidence record ``item.dimension=value``."""
-    tally: Mapping[str, Tally]
-    """Primary value → what it adds to the domain summary (for a bare value)."""
-    full: Mapping[Any, tuple[dict[str, str], Tally, int]] | None
-    """Every rating with a value in each dimension (`Plan.rating_key` of it) → the
-    normalised rating, its tally and its packed research code (`Research.packed`; 0
-    without one), or None when there are too many."""
-    missing: MissingEvidence
-
-
-Full = Mapping[Any, tuple[dict[str, str], Tally, int]]
-Walked = tuple[str, Full | None, Mapping[str, Tally], str | None, ItemPlan]
-Uniform = tuple[tuple[tuple[str, float], ...], tuple[str, ...]]
-"""A domain whose items all give the same whole-number points for each value: (value,
-points) for the values that add any, and the unknown values. Its points are then its
-counts times the points, exactly, whatever the order of the additions."""
 
 
 class ContextPlan(NamedTuple):
@@ -93,63 +48,6 @@ class ContextPlan(NamedTuple):
     choices: frozenset[str]
     low: int
     high: int
-
-
-PointsOf = Mapping[str, float]
-"""A dimension's values that carry points → their points times the item's weight."""
-
-
-class Packed(NamedTuple):
-    """The research totals as one integer per item, added up as the reader walks.
-
-    Possible when every research points value is a whole number >= 0 and every primary
-    value without points is an unknown one: the primary dimension's total and rated
-    count are then the score and the items not unknown, and an item's code packs, in
-    fields of `width` bits, each other dimension's (points, rated) and what the item
-    adds to the lifetime total beyond its primary value (points, rated). A rating of the
-    primary dimension alone has code 0, so bare values add nothing."""
-
-    width: int
-    fields: int
-
-
-class Research(NamedTuple):
-    """What the spj research totals read of an instrument, built once."""
-
-    dimensions: tuple[str, ...]
-    """The dimensions whose scale has points, in instrument order."""
-    points: Mapping[str, tuple[PointsOf, ...]]
-    """Item id (instrument order) → the points of each of `dimensions`."""
-    packed: Packed | None
-    items: int
-    memo: dict[int, tuple[Any, ...]]
-    """Packed code → (the score, the items rated on the primary dimension, the totals):
-    the totals of the latest answers with that code, made once."""
-
-
-def research_code(
-    research: Research, tables: tuple[PointsOf, ...], rating: Mapping[str, str]
-) -> int:
-    """An item's packed research code for `rating` (see `Packed`); 0 without packing."""
-    packed = research.packed
-    if packed is None:
-        return 0
-    dims = research.dimensions
-    width = packed.width
-    code = 0
-    shift = 0
-    first = tables[0].get(rating.get(dims[0], ""))
-    best = first
-    for dim, table in zip(dims[1:], tables[1:], strict=True):
-        value = rating.get(dim)
-        points = table.get(value) if value is not None else None
-        if points is not None:
-            code |= int(points) << shift | 1 << (shift + width)
-            best = points if best is None else max(best, points)
-        shift += 2 * width
-    if best is not None:
-        code |= int(best - (first or 0)) << shift | (first is None) << (shift + width)
-    return code
 
 
 class Rule(NamedTuple):
@@ -279,117 +177,6 @@ def plan_of(inst: Instrument) -> Plan:
     return plan
 
 
-def _research(inst: Instrument) -> Research | None:
-    """The research plan of an spj instrument (None for others, or without points)."""
-    if inst.kind != "spj":
-        return None
-    tables = {
-        item.id: tuple(
-            {
-                v.id: v.points * item.weight
-                for v in inst.scale_for(item, dim).values
-                if v.points is not None and not v.unknown
-            }
-            for dim in inst.dimensions
-        )
-        for item in inst.items
-    }
-    keep = [i for i, _ in enumerate(inst.dimensions) if any(t[i] for t in tables.values())]
-    if not keep:
-        return None
-    dims = tuple(inst.dimensions[i].id for i in keep)
-    points = {ident: tuple(t[i] for i in keep) for ident, t in tables.items()}
-    return Research(dims, points, _packing(inst, dims, points), len(points), {})
-
-
-def _packing(
-    inst: Instrument, dims: tuple[str, ...], points: Mapping[str, tuple[PointsOf, ...]]
-) -> Packed | None:
-    if dims[0] != inst.primary.id:
-        return None
-    every = [p for tables in points.values() for table in tables for p in table.values()]
-    if any(p < 0 or not float(p).is_integer() or p > 1 << 20 for p in every):
-        return None
-    for item in inst.items:
-        values = {v.id for v in inst.scale_for(item, inst.primary).values if not v.unknown}
-        if not values <= points[item.id][0].keys():
-            return None  # a primary value that is neither rated nor unknown
-    most = sum(max(max(t.values(), default=0) for t in tables) for tables in points.values())
-    width = max(int(most), len(points)).bit_length() + 1
-    return Packed(width, 2 * len(dims))
-
-
-def _items(inst: Instrument, research: Research | None) -> dict[str, ItemPlan]:
-    primary = inst.primary
-    tables = research.points if research is not None else {}
-    out = {}
-    for item in inst.items:
-        values = {
-            dim.id: tuple(v.id for v in inst.scale_for(item, dim).values) for dim in inst.dimensions
-        }
-        allowed = {dim: frozenset(v) for dim, v in values.items()}
-        scale = inst.scale_for(item, primary)
-        points = {
-            v.id: None if v.points is None or v.unknown else v.points * item.weight
-            for v in scale.values
-        }
-        evidence = {
-            dim: {v: ItemEvidence(item.id, dim, v) for v in vals} for dim, vals in values.items()
-        }
-        others = tuple((d.id, allowed[d.id], d.required) for d in inst.dimensions[1:])
-        unknown = frozenset(v.id for v in scale.values if v.unknown)
-        tally = {v: (v, p, v in unknown) for v, p in points.items()}
-        out[item.id] = ItemPlan(
-            id=item.id,
-            domain=item.domain,
-            path=f"items.{item.id}",
-            required=item.required,
-            default=item.default,
-            allowed=allowed,
-            values=values,
-            primary=allowed[primary.id],
-            others=others,
-            points=points,
-            unknown=unknown,
-            evidence=evidence,
-            tally=tally,
-            full=_full(values, tally, research, tables.get(item.id)),
-            missing=MissingEvidence("items", item.id),
-        )
-    return out
-
-
-def _uniform(members: list[ItemPlan]) -> Uniform | None:
-    if not members or any(m.tally != members[0].tally for m in members):
-        return None
-    tally = members[0].tally
-    if any(p is not None and not float(p).is_integer() for _, p, _ in tally.values()):
-        return None
-    worth = tuple((v, p) for v, p, _ in tally.values() if p)
-    return worth, tuple(v for v, _, gone in tally.values() if gone)
-
-
-def _full(
-    values: Mapping[str, tuple[str, ...]],
-    tally: Mapping[str, Tally],
-    research: Research | None,
-    tables: tuple[PointsOf, ...] | None,
-) -> dict[Any, tuple[dict[str, str], Tally, int]] | None:
-    if math.prod(len(v) for v in values.values()) > _FULL_LIMIT:
-        return None
-    combos: list[tuple[str, ...]] = [()]
-    for vals in values.values():
-        combos = [(*c, v) for c in combos for v in vals]
-    dims = tuple(values)
-    alone = len(dims) == 1  # `Plan.rating_key` gives one value alone, not in a tuple
-    out = {}
-    for c in combos:
-        rating = dict(zip(dims, c, strict=True))
-        code = research_code(research, tables, rating) if research and tables else 0
-        out[c[0] if alone else c] = (rating, tally[c[0]], code)
-    return out
-
-
 def _routes(inst: Instrument) -> dict[str | None, Route | None]:
     routes: dict[str | None, Route | None] = {
         e.id: "judgement" if e.to_judgement is not None else "rules" for e in inst.escalations
@@ -399,8 +186,8 @@ def _routes(inst: Instrument) -> dict[str | None, Route | None]:
 
 
 def _build(inst: Instrument) -> Plan:
-    research = _research(inst)
-    items = _items(inst, research)
+    research = research_plan(inst)
+    items = item_plans(inst, research)
     by_domain: dict[str, list[str]] = {d.id: [] for d in inst.domains}
     for item in inst.items:
         by_domain[item.domain].append(item.id)
@@ -448,7 +235,7 @@ def _build(inst: Instrument) -> Plan:
             (
                 d,
                 tuple((i, items[i].full, items[i].tally, items[i].default, items[i]) for i in ids),
-                _uniform([items[i] for i in ids]),
+                uniform([items[i] for i in ids]),
             )
             for d, ids in domains.items()
         ),

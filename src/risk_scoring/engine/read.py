@@ -19,7 +19,8 @@ from typing import Any, NamedTuple
 from ..definition.result import DomainSummary, maker
 from .answers import TOP_LEVEL, validate_answers
 from .checks import MAX_TEXT, assessors, check_context, check_date
-from .plan import ItemPlan, Plan, research_code
+from .plan import ItemPlan, Plan
+from .research_plan import research_code
 
 __all__ = ["Read", "read", "read_precisely"]
 

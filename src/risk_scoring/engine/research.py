@@ -18,8 +18,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..definition.result import ResearchTotal, maker
-from .plan import MEMO_LIMIT, Plan, Research
+from .plan import MEMO_LIMIT, Plan
 from .read import Read
+from .research_plan import Research
 
 __all__ = ["from_ratings", "research_totals"]
 
